@@ -1,0 +1,11 @@
+# assets/: scenarios, SQL dialect files, man pages, the dependency installer.
+scenariodir = $(pkgdatadir)/scenarios
+dist_scenario_DATA = \
+	assets/scenarios/demo.scn \
+	assets/scenarios/mi.scn \
+	assets/scenarios/vnet.scn \
+	assets/scenarios/split-brain.scn
+
+dist_man_MANS += assets/ssisdr-sim.1 assets/ssisdr.conf.5
+dist_doc_DATA = assets/ssisdr.conf.example
+EXTRA_DIST += assets/install-deps

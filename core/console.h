@@ -1,0 +1,49 @@
+/* A console session: the configuration, the poller and its snapshots, the
+ * event log, the audit log and the running operations. The screen, `exec`
+ * and drills each open one. */
+#ifndef CORE_CONSOLE_H
+#define CORE_CONSOLE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "core/events.h"
+#include "core/snapshot.h"
+
+struct auth;
+struct audit;
+struct poller;
+struct op;
+
+#define CONSOLE_MAX_OPS 64
+
+struct console {
+	const struct ssisdr_config *cfg;
+	struct auth *auth;
+	struct poller *poller;
+	struct events *events;
+	struct audit *audit;
+	char audit_error[512];   /* why the audit log is not open */
+	bool read_only;
+	size_t pair;             /* the pair commands act on */
+	pthread_mutex_t ops_lock;
+	struct op *ops[CONSOLE_MAX_OPS];
+	int nops;
+	unsigned next_op_id;
+};
+
+/* Opens everything; the poller runs on its thread when start_poller. */
+int console_open(struct console *con, const struct ssisdr_config *cfg, bool read_only,
+		 bool start_poller, char *err, size_t errlen);
+void console_close(struct console *con);
+/* The newest snapshot (snap_unref it); waits for the first one up to
+ * timeout_ms. */
+struct snapshot *console_snapshot(struct console *con, long timeout_ms);
+/* Operations still running. */
+int console_running_ops(struct console *con);
+/* Default audit path: $XDG_STATE_HOME/ssisdr/audit.jsonl. */
+void console_default_audit_path(char *out, size_t len);
+
+#endif

@@ -1,0 +1,245 @@
+/* Internals of the screen, shared by the tui/ui_*.c files. Only the UI
+ * thread touches struct ui, except the log, whose appends may come from any
+ * thread (a command's output sink) and are serialised by log.lock. */
+#ifndef TUI_UI_INT_H
+#define TUI_UI_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/cmd.h"
+#include "core/console.h"
+#include "core/events.h"
+#include "core/model.h"
+#include "core/snapshot.h"
+#include "tui/ui.h"
+
+/* Below this the screen shows "terminal too small". */
+#define UI_MIN_COLS 64
+#define UI_MIN_LINES 18
+/* The prompt's input timeout: the longest the loop sleeps without looking
+ * at new snapshots and events. Keys wake it at once. */
+#define UI_TICK_MS 100
+
+/* What a piece of text means; mapped to colour and/or attributes. */
+enum ui_kind {
+	UI_NORMAL = 0,
+	UI_OK,       /* green */
+	UI_WARN,     /* yellow */
+	UI_CRIT,     /* red */
+	UI_STALE,    /* magenta / dim */
+	UI_DIM,
+	UI_BOLD,
+	UI_TITLE,    /* pane titles */
+	UI_KEY,      /* key labels in the footer, commands */
+	UI_HEADER,   /* the header line's ground */
+	UI_BADGE,    /* the mode badge in the header */
+	UI_KIND_MAX
+};
+
+struct ui_glyphs {
+	const char *hl, *vl, *tl, *tr, *bl, *br;
+	const char *on, *off, *warn, *crit, *ok, *info, *stale, *sep, *up, *down, *ell, *arrow,
+		*lock, *busy, *prompt_mark;
+};
+
+struct ui_rect {
+	int y, x, h, w;
+};
+
+struct ui_layout {
+	bool too_small;
+	int lines, cols;
+	struct ui_rect header, site[2], fog, findings, triggers, events, footer, prompt, body;
+	bool show_findings, show_triggers;
+	bool triggers_hidden;   /* did not fit: 'v' swaps findings and triggers */
+};
+
+/* A row of text segments; col >= 0 places a segment at a column of the
+ * area (tables), col < 0 continues after the previous one. */
+#define UI_SEGS 12
+#define UI_SEG_TEXT 240
+struct ui_seg {
+	int kind;
+	int col;
+	char text[UI_SEG_TEXT];
+};
+struct ui_row {
+	int nseg;
+	struct ui_seg seg[UI_SEGS];
+};
+struct ui_rows {
+	struct ui_row *r;
+	int n, cap;
+};
+
+/* Lines of text for an overlay (help, plan). */
+struct ui_text {
+	char **line;
+	int n, cap;
+	int scroll;
+	char title[256];
+};
+
+enum ui_log_from { UI_LOG_EVENT = 0, UI_LOG_CMD, UI_LOG_ECHO, UI_LOG_UI };
+
+#define UI_LOG_TEXT 640
+#define UI_LOG_KEEP 2000
+struct ui_log_line {
+	double at;
+	enum severity sev;
+	enum ui_log_from from;
+	char text[UI_LOG_TEXT];
+};
+
+struct ui_log {
+	pthread_mutex_t lock;
+	struct ui_log_line *ring;  /* UI_LOG_KEEP */
+	unsigned long total;       /* lines ever appended */
+	unsigned long changed;     /* bumped on every append */
+	int scroll;                /* rows up from the newest; 0 follows */
+	int width;                 /* the inner width it was last drawn at */
+	int height;
+	unsigned long events_seq;  /* last event imported */
+	struct event *evbuf;       /* import buffer */
+	struct ui_text *capture;   /* also copy lines here (UI thread only) */
+	size_t captured;
+};
+
+enum ui_focus { UI_FOCUS_PROMPT = 0, UI_FOCUS_PANES };
+enum ui_overlay { UI_OVERLAY_NONE = 0, UI_OVERLAY_HELP, UI_OVERLAY_PLAN };
+
+struct ui {
+	struct console *con;
+	struct ui_options opt;
+	bool color;
+	bool utf8;
+	const struct ui_glyphs *g;
+	int attr[UI_KIND_MAX];
+
+	struct snapshot *snap;      /* a reference, or NULL before the first poll */
+	unsigned long snap_seq;
+	unsigned long drawn_log;    /* log.changed at the last frame */
+	double now;
+	long last_second;           /* redraw once a second for the ages */
+	int last_ops;
+
+	enum ui_focus focus;
+	enum ui_overlay overlay;
+	struct ui_text help;
+	struct ui_text plan;
+	struct ui_log log;
+	struct cmd_out out;         /* to the log (and the capture) */
+	bool view_triggers;         /* 'v': triggers instead of findings when both do not fit */
+
+	struct cmd_pending *pending; /* a plan waits for its confirmation */
+	bool asking_quit;            /* "operations still running; quit anyway?" */
+	bool quit;
+	char hint[512];              /* a one-frame message over the footer (completions) */
+	bool dirty;
+	struct ui_layout lay;
+	struct ui_rows rows;         /* scratch rows for the panes */
+};
+
+/* ui.c */
+size_t ui_pair_index(const struct ui *ui);
+const struct model_pair *ui_pair(const struct ui *ui);
+const struct config_pair *ui_config_pair(const struct ui *ui);
+long ui_refresh_seconds(const struct ui *ui);
+void ui_request_quit(struct ui *ui);
+void ui_switch_pair(struct ui *ui, int delta);
+/* Run a command line as typed at the prompt (or by a key). */
+void ui_run_line(struct ui *ui, const char *line);
+
+/* ui_draw.c: text, boxes, glyphs, colour */
+void ui_draw_init(struct ui *ui);
+int ui_strwidth(const char *s);
+/* Put s at (y, x), at most maxw columns, control characters shown as
+ * spaces; returns the columns used. */
+int ui_puts(struct ui *ui, int y, int x, int maxw, int kind, const char *s);
+void ui_fill(struct ui *ui, int y, int x, int w, int kind, const char *glyph);
+void ui_box(struct ui *ui, const struct ui_rect *r, int border_kind);
+/* A title on the top border: segments of a row. */
+void ui_box_title(struct ui *ui, const struct ui_rect *r, const struct ui_row *title);
+void ui_row_clear(struct ui_row *row);
+void ui_row_add(struct ui_row *row, int kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ui_row_at(struct ui_row *row, int col, int kind, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int ui_row_width(const struct ui_row *row);
+int ui_row_draw(struct ui *ui, int y, int x, int w, const struct ui_row *row);
+struct ui_row *ui_rows_add(struct ui_rows *rows);
+void ui_rows_reset(struct ui_rows *rows);
+void ui_rows_free(struct ui_rows *rows);
+/* "4m10s"; "never" when secs is huge. */
+void ui_fmt_age(char *buf, size_t len, double secs);
+int ui_sev_kind(enum severity sev);
+const char *ui_sev_glyph(const struct ui *ui, enum severity sev);
+/* Wrap s to width columns: the byte offsets and lengths of up to max
+ * pieces; returns the count. Breaks at spaces when it can. */
+int ui_wrap(const char *s, int width, int *start, int *len, int max);
+void ui_key_name(int key, char *buf, size_t len);
+
+/* ui_layout.c */
+void ui_layout_compute(struct ui *ui, struct ui_layout *lay, int lines, int cols);
+
+/* ui_panes.c */
+int ui_site_rows_needed(struct ui *ui, int site, int width);
+int ui_findings_rows_needed(struct ui *ui, int width);
+int ui_triggers_rows_needed(struct ui *ui);
+void ui_draw_header(struct ui *ui);
+void ui_draw_site(struct ui *ui, int site);
+void ui_draw_fog(struct ui *ui);
+void ui_draw_findings(struct ui *ui);
+void ui_draw_triggers(struct ui *ui);
+void ui_draw_footer(struct ui *ui);
+/* The datum note of a pane row: stale, failed, never read. */
+bool ui_datum_note(struct ui *ui, struct ui_rows *rows, int width, const struct datum *d, const char *what);
+
+/* ui_log.c */
+int ui_log_init(struct ui *ui);
+void ui_log_free(struct ui *ui);
+void ui_log_add(struct ui *ui, enum ui_log_from from, enum severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Import new events from the console's event log; true if any. */
+bool ui_log_import(struct ui *ui);
+void ui_log_scroll(struct ui *ui, int rows); /* > 0: back in time */
+void ui_log_follow(struct ui *ui);
+void ui_log_top(struct ui *ui);
+void ui_draw_log(struct ui *ui);
+/* The command output sink (thread-safe). */
+void ui_cmd_out_line(void *user, enum severity sev, const char *text);
+
+/* ui_prompt.c */
+int ui_prompt_init(struct ui *ui);
+void ui_prompt_free(struct ui *ui);
+/* A key while the prompt has the focus. */
+void ui_prompt_key(struct ui *ui, int key);
+void ui_prompt_focus(struct ui *ui, const char *prefill);
+void ui_prompt_ctrl_c(struct ui *ui);
+void ui_prompt_escape(struct ui *ui);
+void ui_prompt_update(struct ui *ui); /* the prompt text follows the state */
+bool ui_prompt_empty(void);
+void ui_draw_prompt(struct ui *ui);
+void ui_prompt_set_pending(struct ui *ui, struct cmd_pending *p);
+void ui_prompt_cancel_pending(struct ui *ui, const char *why);
+void ui_history_path(char *out, size_t len);
+
+/* ui_help.c */
+void ui_text_clear(struct ui_text *t);
+void ui_text_free(struct ui_text *t);
+void ui_text_add(struct ui_text *t, const char *line);
+void ui_help_open(struct ui *ui, const char *command);
+void ui_plan_open(struct ui *ui, const char *title);
+void ui_overlay_close(struct ui *ui);
+void ui_overlay_scroll(struct ui *ui, int rows);
+void ui_draw_overlay(struct ui *ui);
+/* Footer keys: the UI's own and the command table's (.key), those valid now. */
+struct ui_keyhint {
+	char key[16];
+	char what[48];
+	bool from_table;
+};
+int ui_keyhints(struct ui *ui, struct ui_keyhint *out, int max);
+const struct cmd_def *ui_table_key(struct ui *ui, int key);
+
+#endif
