@@ -6,6 +6,6 @@ dist_scenario_DATA = \
 	assets/scenarios/vnet.scn \
 	assets/scenarios/split-brain.scn
 
-dist_man_MANS += assets/ssisdr-sim.1 assets/ssisdr.conf.5
+dist_man_MANS += assets/ssisdr.1 assets/ssisdr-sim.1 assets/ssisdr.conf.5
 dist_doc_DATA = assets/ssisdr.conf.example
 EXTRA_DIST += assets/install-deps

@@ -284,6 +284,13 @@ static void append_gave_up(struct arm_job *j, const char *why)
 	snprintf(call->error_message + n, sizeof call->error_message - n, " (%s)", why);
 }
 
+/* May this request be sent again after it went out and no answer came? */
+static bool may_repeat(const struct arm_job *j)
+{
+	return j->phase != PHASE_FIRST || (j->call->flags & ARM_IDEMPOTENT) ||
+	       (strcmp(j->method, "POST") && strcmp(j->method, "PATCH"));
+}
+
 bool arm_job_retry(struct arm_job *j, long retry_after_ms, const char *why)
 {
 	struct arm_client *c = j->client;
@@ -437,13 +444,22 @@ static void on_done(struct arm_job *j, CURLcode rc)
 	if (rc != CURLE_OK) {
 		char code[64], msg[400];
 
+		long sent = 0;
+
+		curl_easy_getinfo(j->x.easy, CURLINFO_REQUEST_SIZE, &sent);
 		http_transport_error(&j->x, rc, code, sizeof code, msg, sizeof msg);
 		arm_job_error(j, code, "%s", msg);
 		call->status = 0;
-		if (http_curl_transient(rc))
-			arm_job_retry(j, -1, code);
-		else
+		if (!http_curl_transient(rc)) {
 			arm_job_finish(j, false);
+		} else if (sent > 0 && !may_repeat(j)) {
+			/* It may have arrived: sending it again could do it twice. */
+			append_gave_up(j, "the request was sent, so it may have been carried out: "
+					  "read the resource before trying again");
+			arm_job_finish(j, false);
+		} else {
+			arm_job_retry(j, -1, code);
+		}
 		http_exchange_reset(&j->x);
 		return;
 	}

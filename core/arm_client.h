@@ -23,7 +23,9 @@
 #define ARM_CLIENT_DEFAULT_LRO_TIMEOUT_MS (45L * 60 * 1000)
 #define ARM_CLIENT_BACKOFF_BASE_MS 500L
 #define ARM_CLIENT_BACKOFF_CAP_MS 8000L
-#define ARM_CLIENT_MAX_INFLIGHT 128 /* requests on the wire at once; more wait their turn */
+/* Requests on the wire at once; more wait their turn. Enough for a poll
+ * cycle of 25 pairs (10 calls each) in one wave. */
+#define ARM_CLIENT_MAX_INFLIGHT 256
 
 struct arm_client_opts {
 	const char *arm_endpoint;   /* e.g. https://management.azure.com or http://127.0.0.1:PORT */
@@ -45,7 +47,12 @@ struct arm_client *arm_client_new(const struct arm_client_opts *o, char *err, si
 /* Closes the connections and wipes the token copy. NULL is fine. */
 void arm_client_free(struct arm_client *c);
 
-enum { ARM_FOLLOW_NEXT = 1, ARM_FOLLOW_LRO = 2 };
+/* ARM_IDEMPOTENT: a POST that changes nothing (getStatus): it may be sent
+ * again after a timeout. A POST or PATCH without it is sent again only
+ * when it surely did not arrive (no connection, 429, 5xx, a refused token);
+ * when it was sent and no answer came, the call fails with a message
+ * saying it may have been carried out. GET, PUT and DELETE are idempotent. */
+enum { ARM_FOLLOW_NEXT = 1, ARM_FOLLOW_LRO = 2, ARM_IDEMPOTENT = 4 };
 
 struct arm_call {
 	/* in */
@@ -54,7 +61,7 @@ struct arm_call {
 				     * absolute URL on the arm_endpoint's host */
 	const char *api_version;    /* appended as ?api-version= unless the URL has one */
 	const char *body;           /* JSON request body or NULL: POST with Content-Length 0 */
-	int flags;                  /* ARM_FOLLOW_NEXT, ARM_FOLLOW_LRO */
+	int flags;                  /* ARM_FOLLOW_NEXT, ARM_FOLLOW_LRO, ARM_IDEMPOTENT */
 	long lro_timeout_ms;        /* with ARM_FOLLOW_LRO: give up after this; 0: 45 min */
 	long call_timeout_ms;       /* optional: no new attempt or page after this long
 				     * (LRO polls excepted: they have lro_timeout_ms); 0: none */

@@ -202,7 +202,7 @@ static void start_polling(struct arm_job *j, long status, char *body, size_t len
 	}
 	free(body);
 	str_copy(call->lro_status, status == 201 ? "Created" : "Accepted", sizeof call->lro_status);
-	j->lro_deadline = arm_now_ms() + (double)timeout;
+	j->lro_deadline = j->t0 + (double)timeout; /* from the start of the call */
 	arm_progress(j, "operation accepted; checking it every %ld s", wait / 1000);
 	poll_again(j, url, wait);
 }

@@ -27,6 +27,7 @@
 
 #define CLI_MAX_STDOUT (64 * 1024)
 #define CLI_MAX_STDERR 4096
+#define CLI_DRAIN_MS 200 /* output still read after az exits */
 #define IMDS_TRIES 5
 #define SECRET_TRIES 3
 
@@ -439,7 +440,8 @@ static int run_captured(char *const argv[], long timeout_ms, struct sink *out, s
 			char *err, size_t errlen)
 {
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, devnull;
-	long deadline = mono_ms() + timeout_ms;
+	long deadline = mono_ms() + timeout_ms, exited_at = 0;
+	bool exited = false;
 	int status = 0;
 	pid_t pid;
 
@@ -470,15 +472,34 @@ static int run_captured(char *const argv[], long timeout_ms, struct sink *out, s
 	close(devnull);
 	out->fd = po[0];
 	errs->fd = pe[0];
-	while (out->fd >= 0 || errs->fd >= 0) {
+	/* Read both pipes until the child has exited and they are drained. A
+	 * process it left behind (az may start one for telemetry) can keep
+	 * them open: after the exit, give the output a moment, no more. */
+	for (;;) {
 		struct pollfd p[2] = { { .fd = out->fd, .events = POLLIN },
 				       { .fd = errs->fd, .events = POLLIN } };
-		long left = deadline - mono_ms();
+		long now = mono_ms();
 		int r;
 
-		if (left <= 0)
+		if (!exited) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+
+			if (w == pid || (w < 0 && errno == ECHILD)) {
+				if (w < 0)
+					status = 0; /* SIGCHLD ignored elsewhere: take the output */
+				exited = true;
+				exited_at = now;
+			}
+		}
+		if (exited && ((out->fd < 0 && errs->fd < 0) || now - exited_at > CLI_DRAIN_MS))
 			break;
-		r = poll(p, 2, (int)(left > 1000 ? 1000 : left));
+		if (now >= deadline) {
+			if (!exited)
+				kill_and_reap(pid);
+			status = exited ? status : -2;
+			break;
+		}
+		r = poll(p, 2, exited ? 10 : 20);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)
@@ -487,23 +508,6 @@ static int run_captured(char *const argv[], long timeout_ms, struct sink *out, s
 			sink_read(out);
 		if (errs->fd >= 0 && p[1].revents)
 			sink_read(errs);
-	}
-	/* Both pipes closed: wait for the exit, still within the deadline. */
-	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			status = 0; /* SIGCHLD ignored elsewhere: take the output */
-			break;
-		}
-		if (mono_ms() >= deadline) {
-			kill_and_reap(pid);
-			status = -2;
-			break;
-		}
-		sleep_ms(10);
 	}
 	if (out->fd >= 0)
 		close(out->fd);

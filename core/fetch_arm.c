@@ -54,6 +54,7 @@ void fetch_arm_prepare(const struct ssisdr_config *cfg, struct arm_call *calls)
 			snprintf(c[FETCH_IR].path, sizeof(c[FETCH_IR].path), "%s/integrationRuntimes/%s",
 				 cs->factory.id, cs->integration_runtime);
 			call_init(&c[FETCH_IR_STATUS], "POST", API_ADF, budget);
+			c[FETCH_IR_STATUS].flags = ARM_IDEMPOTENT; /* getStatus reads */
 			snprintf(c[FETCH_IR_STATUS].path, sizeof(c[FETCH_IR_STATUS].path),
 				 "%s/integrationRuntimes/%s/getStatus", cs->factory.id, cs->integration_runtime);
 			call_init(&c[FETCH_TRIGGERS], "GET", API_ADF, budget);

@@ -388,10 +388,20 @@ void http_transport_error(const struct http_exchange *x, CURLcode rc, char *code
 
 	http_url_host(x->url ? x->url : "", host, sizeof host);
 	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_OPERATION_TIMEDOUT: {
+		long sent = 0;
+
+		if (x->easy)
+			curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &sent);
 		str_copy(code, "Timeout", codelen);
-		snprintf(msg, msglen, "no answer from %s within %ld ms", host, x->timeout_ms);
+		if (sent > 0)
+			snprintf(msg, msglen, "no answer from %s within %ld ms", host, x->timeout_ms);
+		else
+			snprintf(msg, msglen, "could not reach %s within %ld ms", host,
+				 x->timeout_ms < HTTP_CONNECT_TIMEOUT_MS ? x->timeout_ms
+									 : HTTP_CONNECT_TIMEOUT_MS);
 		break;
+	}
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		str_copy(code, "ConnectionFailed", codelen);

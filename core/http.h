@@ -82,7 +82,8 @@ void http_exchange_free(struct http_exchange *x);
 
 /* A transport failure in words: code "Timeout", "ConnectionFailed",
  * "TlsFailed", "TooLarge" or "TransportError", and a message naming the
- * host, e.g. "no answer from 127.0.0.1:8080 within 500 ms". */
+ * host, e.g. "no answer from 127.0.0.1:8080 within 500 ms" (the request
+ * went out) or "could not reach HOST within 10000 ms" (it did not). */
 void http_transport_error(const struct http_exchange *x, CURLcode rc, char *code, size_t codelen,
 			  char *msg, size_t msglen);
 /* Transport failures worth another try: timeouts, refused or broken

@@ -595,6 +595,75 @@ int sim_db_set_locked(struct sim_world *w, int pair, int site, bool locked)
 	return apply_hold(&w->pairs[pair].sites[site], d);
 }
 
+/* A connection the console already holds would go on reading a moved
+ * file, so the tables it reads are renamed aside, and views of their names
+ * point at a table that does not exist: its next statement fails with
+ * "no such table: ... unreachable (region outage)", as a real connection to
+ * a lost region fails. The simulator's own writes to them fail meanwhile;
+ * the ticker rewrites the rows once the region is back. */
+static const char *const outage_tables[] = {
+	"sys.dm_geo_replication_link_status", "catalog.executions", "catalog.catalog_properties",
+	"catalog.integration_runtime_binding", "dbo.sysjobs", "dbo.sysjobsteps", "dbo.sysschedules",
+	"dbo.sysjobschedules",
+};
+
+static int has_table(struct dbfile *f, const char *name)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(f->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st, NULL))
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* All renames come before any view is created (and every view is dropped
+ * before the renames back): SQLite checks the views whenever a table is
+ * renamed, and these views are meant not to resolve. */
+static int break_tables(struct dbfile *f, const char *site, bool broken)
+{
+	const size_t n = sizeof(outage_tables) / sizeof(outage_tables[0]);
+	bool present[sizeof(outage_tables) / sizeof(outage_tables[0])];
+	char sql[512];
+	int rc = 0;
+
+	if (!f->db)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char aside[128];
+
+		snprintf(aside, sizeof(aside), "%s.outage", outage_tables[i]);
+		present[i] = has_table(f, broken ? outage_tables[i] : aside);
+	}
+	if (sim_db_exec_sql(f, "BEGIN IMMEDIATE"))
+		return -1;
+	for (int pass = 0; pass < 2 && !rc; pass++)
+		for (size_t i = 0; i < n && !rc; i++) {
+			const char *t = outage_tables[i];
+
+			if (!present[i])
+				continue;
+			if (broken && pass == 0)
+				snprintf(sql, sizeof(sql), "ALTER TABLE \"%s\" RENAME TO \"%s.outage\"", t, t);
+			else if (broken)
+				snprintf(sql, sizeof(sql),
+					 "CREATE VIEW \"%s\" AS SELECT * FROM \"%s is unreachable (region outage)\"", t, site);
+			else if (pass == 0)
+				snprintf(sql, sizeof(sql), "DROP VIEW IF EXISTS \"%s\"", t);
+			else
+				snprintf(sql, sizeof(sql), "ALTER TABLE \"%s.outage\" RENAME TO \"%s\"", t, t);
+			rc = sim_db_exec_sql(f, sql);
+		}
+	if (rc) {
+		sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return sim_db_exec_sql(f, "COMMIT");
+}
+
 int sim_db_set_outage(struct sim_world *w, int pair, int site, bool outage)
 {
 	struct sitedb *d = site_db(pair, site);
@@ -604,6 +673,10 @@ int sim_db_set_outage(struct sim_world *w, int pair, int site, bool outage)
 		return -1;
 	st = &w->pairs[pair].sites[site];
 	if (outage) {
+		if (break_tables(&d->ssisdb, st->name, true) | break_tables(&d->msdb, st->name, true)) {
+			fprintf(stderr, "ssisdr-sim: %s\n", d->ssisdb.err);
+			return -1;
+		}
 		st->outage = true;
 		if (apply_hold(st, d) != 0)
 			return -1;
@@ -611,8 +684,16 @@ int sim_db_set_outage(struct sim_world *w, int pair, int site, bool outage)
 	}
 	if (move_files(&d->ssisdb, false) | move_files(&d->msdb, false))
 		return -1;
+	if (break_tables(&d->ssisdb, st->name, false) | break_tables(&d->msdb, st->name, false)) {
+		fprintf(stderr, "ssisdr-sim: %s\n", d->ssisdb.err);
+		return -1;
+	}
 	st->outage = false;
-	return apply_hold(st, d);
+	if (apply_hold(st, d))
+		return -1;
+	/* the region is back: what changed meanwhile (a forced failover) shows at once */
+	d->ssisdb.link_valid = false;
+	return sim_db_sync_links_locked(w, pair);
 }
 
 /* ---- reads ---- */

@@ -25,9 +25,9 @@ int sim_db_sync_links_locked(struct sim_world *w, int pair);
  * reading); the simulator's own connection keeps working. */
 int sim_db_set_locked(struct sim_world *w, int pair, int site, bool locked);
 /* outage fault: the site's files can no longer be opened (they are moved
- * aside) and new connections get "connect failed"; connections already open
- * keep working, as SQLite cannot take a WAL reader's snapshot away. false
- * restores. */
+ * aside, so new connections get "connect failed"), and connections already
+ * open fail at their next statement (the tables they read are swapped for
+ * views that do not resolve). false restores and rewrites the rows. */
 int sim_db_set_outage(struct sim_world *w, int pair, int site, bool outage);
 
 /* Read back what the console may have changed through ODBC. */

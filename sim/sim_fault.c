@@ -268,7 +268,9 @@ bool sim_fault_gate(struct sim_world *w, const char *site, bool arm, struct sim_
 		return true;
 	}
 	if (error) {
-		sim_resp_error(rs, status, status == 503 ? "ServiceUnavailable" : "InternalServerError",
+		sim_resp_error(rs, status,
+			       status == 503 ? "ServiceUnavailable" : status == 502 ? "BadGateway"
+			       : status == 504 ? "GatewayTimeout" : "InternalServerError",
 			       "The server encountered an internal error (injected %d). Retry the request.",
 			       status);
 		return true;

@@ -254,9 +254,11 @@ static void arm_headers(struct sim_world *w, struct sim_req *rq, struct sim_resp
 	bool write = !sim_req_is(rq, "GET") && !sim_seg_is(rq, rq->nseg - 1, "getStatus");
 	long left;
 
+	const char *corr = sim_req_header(rq, "x-ms-correlation-request-id");
+
 	new_uuid(id, sizeof(id));
 	sim_resp_header(rs, "x-ms-request-id", "%s", id);
-	sim_resp_header(rs, "x-ms-correlation-request-id", "%s", id);
+	sim_resp_header(rs, "x-ms-correlation-request-id", "%.64s", corr ? corr : id);
 	if (cid)
 		sim_resp_header(rs, "x-ms-client-request-id", "%.64s", cid);
 	pthread_mutex_lock(&w->lock);

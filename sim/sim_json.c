@@ -133,7 +133,7 @@ struct json_object *sim_json_ir_status(struct sim_world *w, int p, int s)
 
 			snprintf(nid, sizeof(nid), "tvm-%08x-%d", (unsigned)(p * 2 + s), i);
 			ADD(n, "nodeId", STR(nid));
-			ADD(n, "status", STR(x->ir.state == SIM_IR_STARTED ? "Available" : "Starting"));
+			ADD(n, "status", STR(x->ir.state == SIM_IR_STARTING ? "Starting" : "Available"));
 			ADD(n, "errors", json_object_new_array());
 			json_object_array_add(nodes, n);
 		}

@@ -23,6 +23,7 @@ UNIT_TESTS = \
 	tests/unit/test_rule
 # C tests that run the core against the simulator
 SIMC_TESTS = \
+	tests/unit/test_poller \
 	tests/unit/test_arm_client \
 	tests/unit/test_auth \
 	tests/unit/test_sql
@@ -45,6 +46,10 @@ tests_unit_test_rule_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_arm_client_SOURCES = tests/unit/test_arm_client.c $(SIMPROC)
 tests_unit_test_arm_client_CFLAGS = $(UNIT_CFLAGS) $(CURL_CFLAGS)
 tests_unit_test_arm_client_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+
+tests_unit_test_poller_SOURCES = tests/unit/test_poller.c $(SIMPROC)
+tests_unit_test_poller_CFLAGS = $(UNIT_CFLAGS) $(CURL_CFLAGS)
+tests_unit_test_poller_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 
 tests_unit_test_auth_SOURCES = tests/unit/test_auth.c $(SIMPROC)
 tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS) $(CURL_CFLAGS)

@@ -192,6 +192,8 @@ void ui_draw_fog(struct ui *ui);
 void ui_draw_findings(struct ui *ui);
 void ui_draw_triggers(struct ui *ui);
 void ui_draw_footer(struct ui *ui);
+bool ui_datum_stale(const struct ui *ui, const struct datum *d);
+void ui_row_stale(struct ui *ui, struct ui_row *r, const struct datum *d);
 /* The datum note of a pane row: stale, failed, never read. */
 bool ui_datum_note(struct ui *ui, struct ui_rows *rows, int width, const struct datum *d, const char *what);
 

@@ -40,9 +40,9 @@ void ui_layout_compute(struct ui *ui, struct ui_layout *lay, int lines, int cols
 	lay->body = rect(1, 0, body_h, cols);
 
 	half = cols / 2;
-	site_need = ui_site_rows_needed(ui, 0, half - 2);
-	if (ui_site_rows_needed(ui, 1, cols - half - 2) > site_need)
-		site_need = ui_site_rows_needed(ui, 1, cols - half - 2);
+	site_need = ui_site_rows_needed(ui, 0, half - 3);
+	if (ui_site_rows_needed(ui, 1, cols - half - 3) > site_need)
+		site_need = ui_site_rows_needed(ui, 1, cols - half - 3);
 	site_h = site_need + 2;
 	/* The site panes may take up to 45% of the body; the lower panes
 	 * keep at least 5 rows. */
@@ -71,7 +71,7 @@ void ui_layout_compute(struct ui *ui, struct ui_layout *lay, int lines, int cols
 		int lw = cols >= 120 ? cols * 55 / 100 : cols / 2;
 
 		lay->events = rect(lower_y, lw, lower_h, cols - lw);
-		find_need = ui_findings_rows_needed(ui, lw - 2) + 2;
+		find_need = ui_findings_rows_needed(ui, lw - 3) + 2;
 		trig_need = ui_triggers_rows_needed(ui) + 2;
 		if (find_need < 3)
 			find_need = 3;

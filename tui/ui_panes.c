@@ -52,8 +52,10 @@ bool ui_datum_note(struct ui *ui, struct ui_rows *rows, int note_width, const st
 	a = datum_age(d, ui->now);
 	ui_fmt_age(age, sizeof(age), a);
 	if (a > stale_after(ui)) {
-		snprintf(text, sizeof(text), "%s stale %s (%s): %s", ui->g->stale, age, what,
-			 d->error[0] ? d->error : "not refreshed");
+		if (d->error[0])
+			snprintf(text, sizeof(text), "%s stale %s: %s", ui->g->stale, age, d->error);
+		else
+			snprintf(text, sizeof(text), "%s stale %s: %s not refreshed", ui->g->stale, age, what);
 		return note(ui, rows, note_width, UI_STALE, text);
 	}
 	if (d->error[0]) {
@@ -64,22 +66,45 @@ bool ui_datum_note(struct ui *ui, struct ui_rows *rows, int note_width, const st
 	return false;
 }
 
+bool ui_datum_stale(const struct ui *ui, const struct datum *d)
+{
+	return d->read_at > 0 && datum_age(d, ui->now) > stale_after(ui);
+}
+
+/* A row whose datum is stale starts with the stale symbol and is drawn in
+ * the stale style from end to end, so even a cut row never looks fresh. */
+void ui_row_stale(struct ui *ui, struct ui_row *r, const struct datum *d)
+{
+	if (!r || !ui_datum_stale(ui, d))
+		return;
+	if (r->nseg == UI_SEGS)
+		r->nseg--;
+	memmove(&r->seg[1], &r->seg[0], (size_t)r->nseg * sizeof(r->seg[0]));
+	r->nseg++;
+	r->seg[0].col = -1;
+	snprintf(r->seg[0].text, sizeof(r->seg[0].text), "%s ", ui->g->stale);
+	for (int i = 0; i < r->nseg; i++)
+		r->seg[i].kind = UI_STALE;
+}
+
 /* ---- the header ------------------------------------------------------ */
+
+/* How many of a site's datums are older than three refresh intervals. */
+static int site_stale(const struct ui *ui, const struct model_site *s)
+{
+	const struct datum *ds[] = { &s->ir.d, &s->triggers.d, &s->pipelines.d, &s->fog.d, &s->link.d,
+				     &s->catalog.d, s->mi ? &s->jobs.d : NULL };
+	int n = 0;
+
+	for (size_t k = 0; k < sizeof(ds) / sizeof(ds[0]); k++)
+		if (ds[k] && ds[k]->read_at > 0 && datum_age(ds[k], ui->now) > stale_after(ui))
+			n++;
+	return n;
+}
 
 static int count_stale(const struct ui *ui, const struct model_pair *p)
 {
-	int n = 0;
-
-	for (int i = 0; i < 2; i++) {
-		const struct model_site *s = &p->sites[i];
-		const struct datum *ds[] = { &s->ir.d, &s->triggers.d, &s->pipelines.d, &s->fog.d, &s->link.d,
-					     &s->catalog.d, s->mi ? &s->jobs.d : NULL };
-
-		for (size_t k = 0; k < sizeof(ds) / sizeof(ds[0]); k++)
-			if (ds[k] && ds[k]->read_at > 0 && datum_age(ds[k], ui->now) > stale_after(ui))
-				n++;
-	}
-	return n;
+	return site_stale(ui, &p->sites[0]) + site_stale(ui, &p->sites[1]);
 }
 
 void ui_draw_header(struct ui *ui)
@@ -100,7 +125,7 @@ void ui_draw_header(struct ui *ui)
 		ui_row_add(&left, UI_HEADER, " [%zu/%zu]", ui_pair_index(ui) + 1, ui->con->cfg->npairs);
 	ui_row_add(&left, UI_HEADER, " %s ", ui->g->sep);
 	ui_row_add(&left, UI_BADGE, " %s ", ui->con->read_only ? "READ-ONLY" : "OPERATE");
-	ui_row_add(&left, UI_HEADER, " %s refresh %lds %s ", ui->g->sep, ui_refresh_seconds(ui), ui->g->sep);
+	ui_row_add(&left, UI_HEADER, " %s ", ui->g->sep);
 	if (!ui->snap) {
 		ui_row_add(&left, UI_HEADER, "waiting for the first poll%s", ui->g->ell);
 	} else {
@@ -118,6 +143,7 @@ void ui_draw_header(struct ui *ui)
 				ui_row_add(&left, UI_STALE, " %s %d stale ", ui->g->stale, ns);
 		}
 	}
+	ui_row_add(&left, UI_HEADER, " %s refresh %lds ", ui->g->sep, ui_refresh_seconds(ui));
 
 	if (p)
 		for (int i = 0; i < p->nfindings; i++) {
@@ -236,6 +262,7 @@ static void site_build(struct ui *ui, int idx, struct ui_rows *rows, int width)
 	}
 	if (cs)
 		ui_row_add(r, UI_DIM, " %s %s", ui->g->sep, cs->factory.name);
+	ui_row_stale(ui, r, &s->ir.d);
 	if (s->ir.last_op_result[0] && strcmp(s->ir.last_op_result, "Succeeded") &&
 	    (r = ui_rows_add(rows)))
 		ui_row_add(r, UI_WARN, "  last %s: %s %s", s->ir.last_op_type, s->ir.last_op_result,
@@ -246,14 +273,17 @@ static void site_build(struct ui *ui, int idx, struct ui_rows *rows, int width)
 	if (!(r = ui_rows_add(rows)))
 		return;
 	ui_row_add(r, UI_DIM, "SSISDB ");
-	ui_row_add(r, UI_BOLD, "%s", cs ? cs->sql.name : "");
 	if (s->link.d.read_at > 0) {
 		if (!s->link.present)
-			ui_row_add(r, UI_CRIT, "  %s no geo link", ui->g->crit);
+			ui_row_add(r, UI_CRIT, "%s no geo link", ui->g->crit);
+		else if (s->link.role == s->role || s->role == ROLE_UNKNOWN)
+			ui_row_add(r, UI_NORMAL, "role %s", role_word(s->link.role));
 		else
-			ui_row_add(r, s->link.role == s->role || s->role == ROLE_UNKNOWN ? UI_NORMAL : UI_CRIT,
-				   "  role %s", role_word(s->link.role));
+			ui_row_add(r, UI_CRIT, "%s role %s", ui->g->crit, role_word(s->link.role));
+		ui_row_add(r, UI_DIM, " %s ", ui->g->sep);
 	}
+	ui_row_add(r, UI_BOLD, "%s", cs ? cs->sql.name : "");
+	ui_row_stale(ui, r, &s->link.d);
 	if (!(r = ui_rows_add(rows)))
 		return;
 	ui_row_add(r, UI_DIM, "replication ");
@@ -265,11 +295,15 @@ static void site_build(struct ui *ui, int idx, struct ui_rows *rows, int width)
 			ui_row_add(r, rpo > 0 && s->link.lag_seconds > rpo ? UI_WARN : UI_NORMAL, " %s lag %ds",
 				   ui->g->sep, s->link.lag_seconds);
 		} else if (s->link.last_commit[0]) {
-			ui_row_add(r, UI_DIM, " %s last commit %s", ui->g->sep, s->link.last_commit);
+			/* "2026-11-26 20:28:01.583": the time says enough. */
+			const char *t = strchr(s->link.last_commit, ' ');
+
+			ui_row_add(r, UI_DIM, " %s last commit %.8s", ui->g->sep, t ? t + 1 : s->link.last_commit);
 		}
 	} else if (s->link.d.read_at > 0) {
 		ui_row_add(r, UI_CRIT, "none");
 	}
+	ui_row_stale(ui, r, &s->link.d);
 	ui_datum_note(ui, rows, width, &s->link.d, "SSISDB");
 
 	/* triggers */
@@ -292,6 +326,7 @@ static void site_build(struct ui *ui, int idx, struct ui_rows *rows, int width)
 	ui_row_add(r, UI_DIM, "triggers ");
 	if (s->triggers.d.read_at > 0)
 		state_counts(ui, r, s, on, off, unmanaged, "started", "stopped");
+	ui_row_stale(ui, r, &s->triggers.d);
 	ui_datum_note(ui, rows, width, &s->triggers.d, "triggers");
 	ui_datum_note(ui, rows, width, &s->pipelines.d, "pipelines");
 
@@ -312,6 +347,7 @@ static void site_build(struct ui *ui, int idx, struct ui_rows *rows, int width)
 			if (s->jobs.switch_job_present)
 				ui_row_add(r, UI_DIM, "  switch job %s", s->jobs.switch_job_enabled ? "on" : "off");
 		}
+		ui_row_stale(ui, r, &s->jobs.d);
 		ui_datum_note(ui, rows, width, &s->jobs.d, "msdb");
 	}
 
@@ -325,6 +361,7 @@ static void site_build(struct ui *ui, int idx, struct ui_rows *rows, int width)
 		if (s->catalog.schema_version[0])
 			ui_row_add(r, UI_DIM, " %s SSISDB %s", ui->g->sep, s->catalog.schema_version);
 	}
+	ui_row_stale(ui, r, &s->catalog.d);
 	ui_datum_note(ui, rows, width, &s->catalog.d, "catalog");
 
 	if (s->role_basis[0] && (r = ui_rows_add(rows)))
@@ -362,18 +399,20 @@ void ui_draw_site(struct ui *ui, int idx)
 			ui_row_add(&title, UI_NORMAL, "secondary");
 		else
 			ui_row_add(&title, UI_WARN, "? role unknown");
+		if (site_stale(ui, s))
+			ui_row_add(&title, UI_STALE, " %s stale", ui->g->stale);
 	} else if (cp && (size_t)idx < cp->nsites) {
 		ui_row_add(&title, UI_TITLE, "%s", cp->sites[idx].name);
 	}
 	ui_box_title(ui, r, &title);
 
-	site_build(ui, idx, &ui->rows, r->w - 2);
+	site_build(ui, idx, &ui->rows, r->w - 3);
 	for (int i = 0; i < ui->rows.n && i < inner; i++) {
 		if (i == inner - 1 && ui->rows.n > inner) {
-			ui_puts(ui, r->y + 1 + i, r->x + 1, r->w - 2, UI_DIM, ui->g->ell);
+			ui_puts(ui, r->y + 1 + i, r->x + 2, r->w - 3, UI_DIM, ui->g->ell);
 			break;
 		}
-		ui_row_draw(ui, r->y + 1 + i, r->x + 1, r->w - 2, &ui->rows.r[i]);
+		ui_row_draw(ui, r->y + 1 + i, r->x + 2, r->w - 3, &ui->rows.r[i]);
 	}
 }
 
@@ -435,6 +474,9 @@ void ui_draw_fog(struct ui *ui)
 		ui_row_add(&row, notes.r[0].seg[0].kind, " %s", notes.r[0].seg[0].text);
 	ui_rows_free(&notes);
 	ui_row_add(&row, UI_DIM, " ");
+	if (ui_datum_stale(ui, &f->d))
+		for (int i = 2; i < row.nseg; i++)
+			row.seg[i].kind = UI_STALE;
 	{
 		int used = ui_row_draw(ui, r->y, r->x, r->w, &row);
 

@@ -474,7 +474,7 @@ def test_every_arm_response_has_request_id_and_rate_limit_headers(sim):
     ir = sim.ir_path("eastus")
     calls = [
         ("GET", ir, None), ("GET", ir + "/nope", None), ("GET", _f(sim, "eastus") + "/triggers", None),
-        ("POST", _f(sim, "westus") + "/triggers/NightlyLoad/start", None),
+        ("POST", ir + "/getStatus", None), ("POST", _f(sim, "westus") + "/triggers/NightlyLoad/start", None),
         ("POST", sim.ir_path("westus") + "/start", None), ("POST", ir + "/start", None),
         ("GET", ir, "no-token"),
     ]
@@ -487,7 +487,7 @@ def test_every_arm_response_has_request_id_and_rate_limit_headers(sim):
         rid = headers.get("x-ms-request-id")
         tap.ok(rid, "%s has x-ms-request-id" % what, headers=dict(headers))
         ids.append(rid)
-        if method == "GET":
+        if method == "GET" or path.endswith("/getStatus"):  # getStatus is an ARM read action (see the example)
             v = headers.get("x-ms-ratelimit-remaining-subscription-reads")
             tap.ok(v and v.isdigit(), "%s has x-ms-ratelimit-remaining-subscription-reads" % what, headers=dict(headers))
             reads.append(int(v))

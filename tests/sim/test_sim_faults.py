@@ -177,7 +177,7 @@ def test_arm_faults_do_not_touch_the_token_endpoint(sim):
     tap.ok(isinstance(body, dict) and body.get("access_token"), "and its body is intact", text=text)
     tap.eq(len(sim.faults()), 3, "the faults were not used up by the token request")
     status, _, _, _ = sim.arm("GET", sim.ir_path("eastus"), token=body["access_token"])
-    tap.eq(status, 429, "the next ARM request takes the throttle (the first of the faults to apply)")
+    tap.eq(status, 503, "the next ARM request takes the error fault (the first one added)")
 
 
 def test_latency_applies_to_the_token_endpoint(sim):

@@ -178,6 +178,7 @@ static void batch(struct world *w, struct arm_call calls[NCALLS])
 		call_ir_get(w, &c[0], s);
 		set_call(&c[1], "POST", ADF_API, "%s/integrationRuntimes/%s/getStatus", x->factory.id,
 			 x->integration_runtime);
+		c[1].flags = ARM_IDEMPOTENT;
 		set_call(&c[2], "GET", ADF_API, "%s/triggers", x->factory.id);
 		c[2].flags = ARM_FOLLOW_NEXT;
 		set_call(&c[3], "GET", ADF_API, "%s/pipelines", x->factory.id);
@@ -359,15 +360,22 @@ static void test_5xx_exhausted(void **state)
 static void test_hang_one_site(void **state)
 {
 	struct arm_client *c = new_client(&main_w, 500, 2, 0);
-	struct arm_call calls[NCALLS];
+	struct arm_call calls[NCALLS + 1];
 	char port[32];
 	double t0, wall;
 
 	batch(&main_w, calls);
 	arm_call_all(c, calls, NCALLS, NULL, NULL); /* token and connections */
 	fault(&main_w, "{\"kind\":\"hang\",\"site\":\"westus\"}");
+	/* The same getStatus without ARM_IDEMPOTENT: a POST is not sent twice. */
+	calls[NCALLS] = calls[6];
+	calls[NCALLS].flags = 0;
+	calls[NCALLS].body_out = NULL;
+	calls[NCALLS].pages = NULL;
+	calls[NCALLS].page_lens = NULL;
+	calls[NCALLS].npages = 0;
 	t0 = now_ms();
-	arm_call_all(c, calls, NCALLS, NULL, NULL);
+	arm_call_all(c, calls, NCALLS + 1, NULL, NULL);
 	wall = now_ms() - t0;
 	simproc_clear(&main_w.sp); /* lets the hung requests go */
 	snprintf(port, sizeof port, "%s", strrchr(main_w.sp.url, ':'));
@@ -386,9 +394,13 @@ static void test_hang_one_site(void **state)
 		assert_non_null(strstr(calls[i].error_message, "within 500 ms"));
 		assert_int_equal(calls[i].requests, 2);
 	}
+	assert_false(calls[NCALLS].ok);
+	assert_string_equal(calls[NCALLS].error_code, "Timeout");
+	assert_int_equal(calls[NCALLS].requests, 1);
+	assert_non_null(strstr(calls[NCALLS].error_message, "may have been carried out"));
 	if (wall >= 2000)
 		fail_msg("the batch took %.0f ms with one hung site", wall);
-	clear_all(calls, NCALLS);
+	clear_all(calls, NCALLS + 1);
 	arm_client_free(c);
 }
 

@@ -21,6 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 #include <json-c/json.h>
 
@@ -316,21 +322,141 @@ static void test_managed_identity(void **state)
 	auth_free(a);
 }
 
-/* IMDS answers 500 once: asked again after about two seconds. */
+/* A stand-in IMDS on loopback that answers each connection with the next
+ * canned answer and keeps what it was asked (the simulator's IMDS takes
+ * no error faults, and logs no query strings). */
+struct fake_imds {
+	int fd;
+	int port;
+	const char *answers[4];
+	int nanswers;
+	char requests[4][2048];
+	int nrequests;
+	pthread_t thread;
+};
+
+static void *fake_imds_run(void *arg)
+{
+	struct fake_imds *f = arg;
+
+	for (int i = 0; i < f->nanswers; i++) {
+		struct pollfd p = { .fd = f->fd, .events = POLLIN };
+		char *req = f->requests[i];
+		size_t n = 0;
+		int c;
+
+		if (poll(&p, 1, 5000) <= 0)
+			break;
+		c = accept(f->fd, NULL, NULL);
+		if (c < 0)
+			break;
+		while (n + 1 < sizeof f->requests[0] && !strstr(req, "\r\n\r\n")) {
+			ssize_t r = read(c, req + n, sizeof f->requests[0] - 1 - n);
+
+			if (r <= 0)
+				break;
+			n += (size_t)r;
+			req[n] = '\0';
+		}
+		f->nrequests++;
+		if (write(c, f->answers[i], strlen(f->answers[i])) < 0)
+			perror("fake imds");
+		close(c);
+	}
+	return NULL;
+}
+
+static void fake_imds_start(struct fake_imds *f)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof sin;
+
+	f->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(f->fd >= 0);
+	assert_int_equal(bind(f->fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(listen(f->fd, 4), 0);
+	assert_int_equal(getsockname(f->fd, (struct sockaddr *)&sin, &len), 0);
+	f->port = ntohs(sin.sin_port);
+	assert_int_equal(pthread_create(&f->thread, NULL, fake_imds_run, f), 0);
+}
+
+static void fake_imds_stop(struct fake_imds *f)
+{
+	pthread_join(f->thread, NULL);
+	close(f->fd);
+}
+
+#define IMDS_500 "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n" \
+		 "Content-Length: 61\r\nConnection: close\r\n\r\n" \
+		 "{\"error\":\"unknown_error\",\"error_description\":\"IMDS is busy\"}\n"
+#define IMDS_TOKEN_BODY "{\"access_token\":\"fake-imds-token\",\"refresh_token\":\"\"," \
+			"\"expires_in\":\"3599\",\"expires_on\":\"1999999999\"," \
+			"\"not_before\":\"1506480273\",\"resource\":\"https://management.azure.com/\"," \
+			"\"token_type\":\"Bearer\"}"
+
+/* IMDS answers 500 once: asked again after about two seconds, with the
+ * Metadata header, the api-version, the resource and the client_id. */
 static void test_managed_identity_retry(void **state)
 {
-	char err[512] = "", tok[ARM_TOKEN_MAX];
+	char err[512] = "", tok[ARM_TOKEN_MAX], url[64], ok[1024], expect[512];
+	struct fake_imds f = { .nanswers = 2 };
 	struct auth *a;
 	double t0;
 
-	setenv("IMDS_ENDPOINT", sim.url, 1);
+	snprintf(ok, sizeof ok,
+		 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+		 "Connection: close\r\n\r\n%s", strlen(IMDS_TOKEN_BODY), IMDS_TOKEN_BODY);
+	f.answers[0] = IMDS_500;
+	f.answers[1] = ok;
+	fake_imds_start(&f);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/", f.port);
+	setenv("IMDS_ENDPOINT", url, 1);
 	a = mi_auth(5000);
-	assert_int_equal(simproc_fault(&sim, "{\"kind\":\"error\",\"status\":500,\"count\":1}"), 0);
 	t0 = now_ms();
 	if (auth_token(a, tok, sizeof tok, err, sizeof err))
 		fail_msg("auth_token: %s", err);
 	assert_true(now_ms() - t0 >= 2000);
+	fake_imds_stop(&f);
+	assert_string_equal(tok, "fake-imds-token");
 	assert_int_equal(auth_fetch_count(a), 2);
+	assert_int_equal(f.nrequests, 2);
+	for (int i = 0; i < 2; i++) {
+		/* resource = the scope without "/.default", URL-encoded */
+		CURL *h = curl_easy_init();
+		char *res = curl_easy_escape(h, cfg.azure.arm_endpoint, 0);
+
+		snprintf(expect, sizeof expect,
+			 "GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=%s"
+			 "&client_id=11111111-2222-3333-4444-555555555555 HTTP/1.1\r\n", res);
+		curl_free(res);
+		curl_easy_cleanup(h);
+		assert_true(!strncmp(f.requests[i], expect, strlen(expect)));
+		assert_non_null(strstr(f.requests[i], "\r\nMetadata: true\r\n"));
+		assert_null(strstr(f.requests[i], "Authorization"));
+	}
+	auth_free(a);
+}
+
+/* Other 4xx answers from IMDS are final: no retry. */
+static void test_managed_identity_400(void **state)
+{
+	char err[512] = "", tok[ARM_TOKEN_MAX], url[64];
+	static const char bad[] =
+		"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+		"Content-Length: 82\r\nConnection: close\r\n\r\n"
+		"{\"error\":\"invalid_request\",\"error_description\":\"Identity not found for this VM.\"}\n";
+	struct fake_imds f = { .nanswers = 1 };
+	struct auth *a;
+
+	f.answers[0] = bad;
+	fake_imds_start(&f);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", f.port);
+	setenv("IMDS_ENDPOINT", url, 1);
+	a = mi_auth(5000);
+	assert_int_equal(auth_token(a, tok, sizeof tok, err, sizeof err), -1);
+	fake_imds_stop(&f);
+	assert_non_null(strstr(err, "token request failed: invalid_request: Identity not found"));
+	assert_int_equal(auth_fetch_count(a), 1);
 	auth_free(a);
 }
 
@@ -420,6 +546,40 @@ static void test_cli_not_logged_in(void **state)
 	auth_free(a);
 }
 
+/* Processes of group PGID that are not zombies (from /proc). */
+static int live_members(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[300], buf[512], state;
+		int pgrp;
+		const char *rp;
+		FILE *f;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		buf[0] = '\0';
+		if (!fgets(buf, sizeof buf, f))
+			buf[0] = '\0';
+		fclose(f);
+		/* pid (comm) state ppid pgrp ...; comm may hold spaces */
+		rp = strrchr(buf, ')');
+		if (rp && sscanf(rp + 1, " %c %*d %d", &state, &pgrp) == 2 && pgrp == pgid &&
+		    state != 'Z')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 /* A hung az is killed (with whatever it started) and reaped. */
 static void test_cli_timeout(void **state)
 {
@@ -443,14 +603,45 @@ static void test_cli_timeout(void **state)
 	assert_int_equal(fscanf(f, "%ld", &pid), 1);
 	fclose(f);
 	assert_true(pid > 1);
-	/* The script was reaped; its orphaned sleep, killed with the group,
-	 * is init's to reap: give that a moment, then the group is empty. */
+	/* The script was reaped; its sleep, killed with the group, is an
+	 * orphan that init reaps when it gets to it: no member still runs. */
 	assert_int_equal(kill((pid_t)pid, 0), -1);
 	assert_int_equal(errno, ESRCH);
-	for (int i = 0; i < 200 && kill(-(pid_t)pid, 0) == 0; i++)
+	for (int i = 0; i < 100 && live_members((pid_t)pid) > 0; i++)
 		usleep(10000);
-	assert_int_equal(kill(-(pid_t)pid, 0), -1);
-	assert_int_equal(errno, ESRCH);
+	assert_int_equal(live_members((pid_t)pid), 0);
+	auth_free(a);
+}
+
+/* az answers and exits, but something it started keeps stdout open. */
+static void test_cli_lingering_child(void **state)
+{
+	char err[512] = "", tok[ARM_TOKEN_MAX], pid_path[128];
+	struct auth *a;
+	double t0;
+	FILE *f;
+	long pid = 0;
+	int rc;
+
+	use_fixture_az();
+	setenv("SSISDR_TEST_AZ_MODE", "linger", 1);
+	snprintf(pid_path, sizeof pid_path, "%s/az-pid", tmpdir);
+	setenv("SSISDR_TEST_AZ_PID", pid_path, 1);
+	a = cli_auth(10000);
+	t0 = now_ms();
+	rc = auth_token(a, tok, sizeof tok, err, sizeof err);
+	f = fopen(pid_path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	if (pid > 1)
+		kill(-(pid_t)pid, SIGKILL); /* the lingering sleep: leave nothing behind */
+	if (rc)
+		fail_msg("auth_token: %s", err);
+	assert_true(now_ms() - t0 < 2000);
+	assert_true(!strncmp(tok, "fake-az-cli-token.", 18));
 	auth_free(a);
 }
 
@@ -475,10 +666,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_before_expiry, reset_env, reset_env),
 		cmocka_unit_test_setup_teardown(test_managed_identity, reset_env, reset_env),
 		cmocka_unit_test_setup_teardown(test_managed_identity_retry, reset_env, reset_env),
+		cmocka_unit_test_setup_teardown(test_managed_identity_400, reset_env, reset_env),
 		cmocka_unit_test_setup_teardown(test_managed_identity_unreachable, reset_env, reset_env),
 		cmocka_unit_test_setup_teardown(test_cli_ok, reset_env, reset_env),
 		cmocka_unit_test_setup_teardown(test_cli_not_logged_in, reset_env, reset_env),
 		cmocka_unit_test_setup_teardown(test_cli_timeout, reset_env, reset_env),
+		cmocka_unit_test_setup_teardown(test_cli_lingering_child, reset_env, reset_env),
 		cmocka_unit_test_setup_teardown(test_cli_missing, reset_env, reset_env),
 	};
 
