@@ -1,26 +1,22 @@
 /* The drill runner: one step at a time, each ended as passed, failed or
  * skipped with the evidence it read, saved to the state file after every
- * change. Starting and resuming a drill are in drill_setup.c, the
- * conditions in drill_cond.c. */
+ * change; skip, abort, detach; the measured RTO and its phases. What each
+ * kind of step does is in drill_steps.c, starting and resuming a drill in
+ * drill_setup.c, the conditions in drill_cond.c. */
 #include <config.h>
 
 #include "core/drill.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "core/cmd.h"
 #include "core/console.h"
 #include "core/drill_impl.h"
 #include "core/events.h"
-#include "core/op.h"
 #include "core/poller.h"
 #include "core/snapshot.h"
-#include "core/status.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -49,27 +45,34 @@ void drill_fmt_duration(char *out, size_t len, double seconds)
 		snprintf(out, len, t % 3600 / 60 ? "%ld h %ld min" : "%ld h", t / 3600, t % 3600 / 60);
 }
 
-static void fmt_utc(char *out, size_t len, double t, const char *fmt)
+static bool utc(double t, struct tm *tm)
 {
 	time_t secs = (time_t)t;
-	struct tm tm;
 
-	if (t <= 0 || !gmtime_r(&secs, &tm)) {
-		if (len)
-			out[0] = '\0';
-		return;
-	}
-	strftime(out, len, fmt, &tm);
+	return t > 0 && gmtime_r(&secs, tm);
 }
 
 void drill_fmt_time(char *out, size_t len, double t)
 {
-	fmt_utc(out, len, t, "%Y-%m-%dT%H:%M:%SZ");
+	struct tm tm;
+	char s[32];
+
+	if (!utc(t, &tm)) {
+		snprintf(out, len, "%s", "");
+		return;
+	}
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, len, "%s.%03dZ", s, (int)((t - (double)(long)t) * 1000.0) % 1000);
 }
 
 void drill_fmt_stamp(char *out, size_t len, double t)
 {
-	fmt_utc(out, len, t, "%Y%m%dT%H%M%SZ");
+	struct tm tm;
+
+	if (!utc(t, &tm))
+		snprintf(out, len, "%s", "");
+	else
+		strftime(out, len, "%Y%m%dT%H%M%SZ", &tm);
 }
 
 void drill_lock(struct drill *d)
@@ -130,6 +133,11 @@ double drill_rto(const struct drill *d)
 
 	if (d->t0 <= 0)
 		return -1;
+	/* measured once every required phase step is through */
+	for (int i = 0; i < d->rb->nsteps; i++)
+		if (d->rb->steps[i].phase != RB_PHASE_NONE && !d->rb->steps[i].optional &&
+		    d->steps[i].state != DRILL_STEP_PASSED && d->steps[i].state != DRILL_STEP_SKIPPED)
+			return -1;
 	for (int p = RB_PHASE_NONE + 1; p < RB_PHASE_COUNT; p++)
 		if (d->phase_end[p] > last)
 			last = d->phase_end[p];
@@ -177,9 +185,7 @@ void drill_evidence_locked(struct drill *d, int step, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void evidence(struct drill *d, int step, const char *fmt, ...) SSISDR_PRINTF(3, 4);
-
-static void evidence(struct drill *d, int step, const char *fmt, ...)
+void drill_evidence(struct drill *d, int step, const char *fmt, ...)
 {
 	char text[DRILL_EVIDENCE_MAX];
 	va_list ap;
@@ -192,9 +198,7 @@ static void evidence(struct drill *d, int step, const char *fmt, ...)
 	drill_unlock(d);
 }
 
-static void set_result(struct drill *d, int step, const char *fmt, ...) SSISDR_PRINTF(3, 4);
-
-static void set_result(struct drill *d, int step, const char *fmt, ...)
+void drill_set_result(struct drill *d, int step, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -205,7 +209,7 @@ static void set_result(struct drill *d, int step, const char *fmt, ...)
 	drill_unlock(d);
 }
 
-static void save(struct drill *d)
+void drill_save(struct drill *d)
 {
 	char err[512];
 
@@ -214,7 +218,7 @@ static void save(struct drill *d)
 			   err);
 }
 
-static int cancelled(struct drill *d)
+int drill_cancelled(struct drill *d)
 {
 	int c;
 
@@ -241,7 +245,7 @@ struct snapshot *drill_fresh_snapshot(struct drill *d, long timeout_ms)
 	return s;
 }
 
-static void env_of(struct drill *d, const struct snapshot *s, struct drill_env *env)
+void drill_env_of(struct drill *d, const struct snapshot *s, struct drill_env *env)
 {
 	long refresh = d->con->cfg->console.refresh;
 
@@ -256,7 +260,7 @@ static void env_of(struct drill *d, const struct snapshot *s, struct drill_env *
 
 /* Evaluate conditions; records "[ok]"/"[FAIL]" evidence lines when record.
  * Returns the count that do not hold; *first gets the first one's text. */
-static int eval_all(struct drill *d, int step, const struct rb_cond *conds, int n, const struct snapshot *s,
+int drill_eval_all(struct drill *d, int step, const struct rb_cond *conds, int n, const struct snapshot *s,
 		    bool record, char *first, size_t len)
 {
 	struct drill_env env;
@@ -268,25 +272,23 @@ static int eval_all(struct drill *d, int step, const struct rb_cond *conds, int 
 		if (first)
 			snprintf(first, len, "no fresh data: no poll has finished yet");
 		if (record)
-			evidence(d, step, "[FAIL] no poll has finished yet");
+			drill_evidence(d, step, "[FAIL] no poll has finished yet");
 		return n;
 	}
-	env_of(d, s, &env);
+	drill_env_of(d, s, &env);
 	for (int i = 0; i < n; i++) {
 		char ev[DRILL_EVIDENCE_MAX];
 		bool ok = drill_cond_eval(&conds[i], &env, ev, sizeof(ev));
 
 		if (record)
-			evidence(d, step, "[%s] %s: %s", ok ? "ok" : "FAIL", conds[i].text, ev);
+			drill_evidence(d, step, "[%s] %s: %s", ok ? "ok" : "FAIL", conds[i].text, ev);
 		if (!ok && !failed++ && first)
 			snprintf(first, len, "%s: %s", conds[i].text, ev);
 	}
 	return failed;
 }
 
-static void drill_event(struct drill *d, enum severity sev, const char *fmt, ...) SSISDR_PRINTF(3, 4);
-
-static void drill_event(struct drill *d, enum severity sev, const char *fmt, ...)
+void drill_event(struct drill *d, enum severity sev, const char *fmt, ...)
 {
 	char text[EVENT_TEXT_MAX];
 	va_list ap;
@@ -295,292 +297,6 @@ static void drill_event(struct drill *d, enum severity sev, const char *fmt, ...
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	events_add(d->con->events, sev, "[drill %s] %s", d->rb->name, text);
-}
-
-/* ---- the kinds of step ------------------------------------------------------------ */
-
-static enum drill_step_state run_check(struct drill *d, int i)
-{
-	struct snapshot *s = drill_fresh_snapshot(d, 30000);
-	const struct drill_step_run *st = &d->steps[i];
-	char first[DRILL_EVIDENCE_MAX];
-	int n = d->rb->steps[i].nrequire;
-	int failed = eval_all(d, i, st->require, n, s, true, first, sizeof(first));
-
-	snap_unref(s);
-	if (failed)
-		set_result(d, i, "%d of %d condition%s not met: %s", failed, n, n == 1 ? "" : "s", first);
-	else
-		set_result(d, i, "%d condition%s met", n, n == 1 ? "" : "s");
-	return failed ? DRILL_STEP_FAILED : DRILL_STEP_PASSED;
-}
-
-/* Poll often at first, less often as a long wait (an IR start with VNet
- * injection: 25 min) goes on. */
-static double wait_interval(double waited)
-{
-	return waited < 60 ? 1.0 : waited < 300 ? 3.0 : 10.0;
-}
-
-static enum drill_step_state run_wait(struct drill *d, int i)
-{
-	struct drill_step_run *st = &d->steps[i];
-	const int n = d->rb->steps[i].nrequire;
-	double deadline, next;
-	int base;
-
-	drill_lock(d);
-	deadline = st->deadline;
-	base = st->nevidence;
-	drill_unlock(d);
-	for (;;) {
-		struct snapshot *s = drill_fresh_snapshot(d, 10000);
-		char first[DRILL_EVIDENCE_MAX], took[40];
-		double now;
-		int failed;
-
-		drill_lock(d);
-		st->nevidence = base;
-		st->dropped = 0;
-		drill_unlock(d);
-		failed = eval_all(d, i, st->require, n, s, true, first, sizeof(first));
-		snap_unref(s);
-		now = drill_now();
-		drill_fmt_duration(took, sizeof(took), now - st->started);
-		if (!failed) {
-			set_result(d, i, "held after %s", took);
-			return DRILL_STEP_PASSED;
-		}
-		if (cancelled(d))
-			return DRILL_STEP_SKIPPED;
-		if (now >= deadline) {
-			set_result(d, i, "timed out after %s; last seen: %s", took, first);
-			return DRILL_STEP_FAILED;
-		}
-		next = now + wait_interval(now - st->started);
-		if (next > deadline)
-			next = deadline;
-		while ((now = drill_now()) < next) {
-			if (cancelled(d))
-				return DRILL_STEP_SKIPPED;
-			usleep((useconds_t)((next - now > 0.2 ? 0.2 : next - now) * 1e6));
-		}
-	}
-}
-
-struct act {
-	struct drill *d;
-	int step;
-	const struct drill_io *io;
-	char last[DRILL_EVIDENCE_MAX];
-};
-
-static void act_line(void *user, enum severity sev, const char *text)
-{
-	struct act *a = user;
-
-	evidence(a->d, a->step, "%s", text);
-	snprintf(a->last, sizeof(a->last), "%s", text);
-	if (a->io && a->io->line)
-		a->io->line(a->io->user, sev, text);
-}
-
-static bool has_word(const char *line, const char *word)
-{
-	size_t l = strlen(word);
-
-	for (const char *p = strstr(line, word); p; p = strstr(p + 1, word))
-		if ((p == line || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
-			return true;
-	return false;
-}
-
-/* The failover action ended (state): t0 and the data-loss window. */
-static void failover_done(struct drill *d, int i, enum drill_step_state state, const char *why)
-{
-	const char *cmd = d->steps[i].command;
-	bool is_failover = !strncmp(cmd, "failover", 8) && (cmd[8] == '\0' || cmd[8] == ' ');
-	const struct drill_step_run *st = &d->steps[i];
-	char lag[40];
-
-	drill_lock(d);
-	drill_fmt_duration(lag, sizeof(lag), d->lag_at_failover);
-	if (state == DRILL_STEP_SKIPPED && d->t0 <= 0) {
-		/* not needed (skip_if), or left out by the operator: nothing was failed over */
-		if (!st->operator_skip)
-			d->t0 = st->ended;
-		d->data_loss = st->operator_skip ? -1 : 0;
-		snprintf(d->data_loss_basis, sizeof(d->data_loss_basis), "the failover step was skipped: %s",
-			 st->skip_reason);
-		drill_unlock(d);
-		return;
-	}
-	if (d->t0 <= 0)
-		d->t0 = st->ended > 0 ? st->ended : drill_now();
-	if (state == DRILL_STEP_FAILED) {
-		d->data_loss = -1;
-		snprintf(d->data_loss_basis, sizeof(d->data_loss_basis), "the failover did not complete: %s", why);
-	} else if (!is_failover) {
-		d->data_loss = 0;
-		snprintf(d->data_loss_basis, sizeof(d->data_loss_basis),
-			 "no SSISDB failover (%s): the data stays where it is", cmd);
-	} else if (has_word(cmd, "--force") || has_word(cmd, "--try-planned")) {
-		d->data_loss = d->lag_at_failover;
-		snprintf(d->data_loss_basis, sizeof(d->data_loss_basis),
-			 "%s failover: up to the replication lag at the failover (%s)",
-			 has_word(cmd, "--force") ? "forced" : "planned-then-forced",
-			 d->lag_at_failover >= 0 ? lag : "unknown");
-	} else {
-		d->data_loss = 0;
-		snprintf(d->data_loss_basis, sizeof(d->data_loss_basis),
-			 "planned failover %s: no data loss (replication lag at the failover: %s)",
-			 state == DRILL_STEP_SKIPPED ? "already done" : "succeeded",
-			 d->lag_at_failover >= 0 ? lag : "unknown");
-	}
-	drill_unlock(d);
-}
-
-static enum drill_step_state wait_op(struct drill *d, int i, struct op *op)
-{
-	char result[sizeof(op->result)], took[40];
-	enum op_state os;
-	unsigned id = op->id;
-	bool early = false;
-
-	while (!op_wait(op, 500))
-		if (cancelled(d)) {
-			early = true;
-			break;
-		}
-	if (early) {
-		evidence(d, i, "operation %u was still running when the step was stopped; it goes on in Azure (see "
-			       "the log)", id);
-		op_unref(op);
-		return DRILL_STEP_SKIPPED;
-	}
-	pthread_mutex_lock(&op->lock);
-	snprintf(result, sizeof(result), "%s", op->result);
-	drill_fmt_duration(took, sizeof(took), op->finished - op->started);
-	for (int k = 0; k < op->nrequest_ids; k++)
-		evidence(d, i, "ARM request id: %s", op->request_ids[k]);
-	pthread_mutex_unlock(&op->lock);
-	os = op_state(op);
-	op_unref(op);
-	evidence(d, i, "operation %u %s after %s: %s", id, os == OP_SUCCEEDED ? "succeeded" : "FAILED", took, result);
-	set_result(d, i, "%s", result);
-	return os == OP_SUCCEEDED ? DRILL_STEP_PASSED : DRILL_STEP_FAILED;
-}
-
-static enum drill_step_state run_action(struct drill *d, int i, const struct drill_io *io)
-{
-	const struct rb_step *rs = &d->rb->steps[i];
-	struct act a = { .d = d, .step = i, .io = io };
-	struct cmd_out out = { act_line, &a };
-	struct cmd_pending *pd = NULL;
-	char typed[128] = "";
-	enum cmd_result r;
-	struct op *op = NULL;
-
-	if (d->con->pair != d->pair) {
-		set_result(d, i, "the console now shows pair %s; the drill runs on %s: switch back (pair %s)",
-			   d->con->cfg->pairs[d->con->pair].name, d->pair_name, d->pair_name);
-		return DRILL_STEP_FAILED;
-	}
-	evidence(d, i, "command: %s", d->steps[i].command);
-	if (rs->failover) {
-		struct snapshot *s = drill_fresh_snapshot(d, 10000);
-		double lag = s ? status_lag_seconds(&s->pairs[d->pair]) : -1;
-		char l[40];
-
-		snap_unref(s);
-		drill_fmt_duration(l, sizeof(l), lag);
-		evidence(d, i, "replication lag before the failover: %s", lag >= 0 ? l : "unknown");
-		drill_lock(d);
-		d->lag_at_failover = lag;
-		drill_unlock(d);
-	}
-	r = cmd_run_line(d->con, d->steps[i].command, &out, &pd);
-	if (r == CMD_OK) {
-		set_result(d, i, "%s", a.last[0] ? a.last : "done");
-		return DRILL_STEP_PASSED;
-	}
-	if (r != CMD_NEEDS_CONFIRM) {
-		set_result(d, i, "%s", a.last[0] ? a.last : "the command failed");
-		return DRILL_STEP_FAILED;
-	}
-	if (!io || !io->confirm ||
-	    io->confirm(io->user, d, cmd_pending_plan(pd), cmd_pending_prompt(pd), typed, sizeof(typed))) {
-		cmd_pending_free(pd);
-		if (cancelled(d))
-			return DRILL_STEP_SKIPPED;
-		set_result(d, i, "not confirmed: the operator declined the plan");
-		return DRILL_STEP_FAILED;
-	}
-	if (cancelled(d)) {
-		cmd_pending_free(pd);
-		return DRILL_STEP_SKIPPED;
-	}
-	if (rs->failover) {
-		drill_lock(d);
-		if (d->t0 <= 0)
-			d->t0 = drill_now();
-		drill_unlock(d);
-		save(d);
-	}
-	r = cmd_confirm(pd, typed, &op);
-	if (r != CMD_STARTED || !op) {
-		set_result(d, i, "%s", a.last[0] ? a.last : "the operation did not start");
-		return DRILL_STEP_FAILED;
-	}
-	evidence(d, i, "confirmed by %s; operation %u started", d->operator_name, op->id);
-	return wait_op(d, i, op);
-}
-
-static enum drill_step_state run_manual(struct drill *d, int i, const struct drill_io *io)
-{
-	char comment[sizeof(d->steps[i].comment)] = "";
-
-	if (!io || !io->manual || io->manual(io->user, d, i, comment, sizeof(comment))) {
-		if (cancelled(d))
-			return DRILL_STEP_SKIPPED;
-		set_result(d, i, "not confirmed by the operator");
-		return DRILL_STEP_FAILED;
-	}
-	drill_lock(d);
-	snprintf(d->steps[i].comment, sizeof(d->steps[i].comment), "%s", comment);
-	drill_unlock(d);
-	set_result(d, i, "confirmed by %s%s%s", d->operator_name, comment[0] ? ": " : "", comment);
-	return DRILL_STEP_PASSED;
-}
-
-/* skip_if / --no-optional: true (and the reason) when the step is not needed. */
-static bool not_needed(struct drill *d, int i, char *why, size_t len)
-{
-	const struct rb_step *rs = &d->rb->steps[i];
-	struct snapshot *s;
-	struct drill_env env;
-
-	if (rs->optional && d->skip_optional) {
-		snprintf(why, len, "optional step left out (--no-optional)");
-		return true;
-	}
-	if (!rs->nskip_if)
-		return false;
-	s = drill_fresh_snapshot(d, 30000);
-	if (!s)
-		return false;
-	env_of(d, s, &env);
-	for (int k = 0; k < rs->nskip_if; k++) {
-		char ev[DRILL_EVIDENCE_MAX];
-
-		if (drill_cond_eval(&d->steps[i].skip_if[k], &env, ev, sizeof(ev))) {
-			snprintf(why, len, "not needed: %s (%s)", d->steps[i].skip_if[k].text, ev);
-			snap_unref(s);
-			return true;
-		}
-	}
-	snap_unref(s);
-	return false;
 }
 
 /* ---- one step ------------------------------------------------------------------------ */
@@ -620,12 +336,12 @@ static void end_step(struct drill *d, int i, enum drill_step_state state)
 	drill_fmt_duration(took, sizeof(took), st->ended - st->started);
 	drill_unlock(d);
 	if (rs->failover && state != DRILL_STEP_PENDING)
-		failover_done(d, i, state, st->result);
+		drill_failover_done(d, i, state, st->result);
 	sev = state == DRILL_STEP_FAILED ? (rs->optional ? SEV_WARNING : SEV_CRITICAL) : SEV_OK;
 	drill_event(d, sev, "step %d/%d %s %s%s after %s: %s", i + 1, d->rb->nsteps, rs->id,
 		    drill_step_state_name(state), state == DRILL_STEP_FAILED && rs->optional ? " (optional)" : "", took,
 		    st->result);
-	save(d);
+	drill_save(d);
 }
 
 enum drill_step_state drill_step_next(struct drill *d, const struct drill_io *io)
@@ -660,9 +376,9 @@ enum drill_step_state drill_step_next(struct drill *d, const struct drill_io *io
 	d->cancel = 0;
 	drill_unlock(d);
 	drill_event(d, SEV_INFO, "step %d/%d %s (%s): %s%s", i + 1, d->rb->nsteps, rs->id, rb_step_kind_name(rs->kind),
-		    rs->title, resumed_wait ? " (resumed against live state)" : "");
-	save(d);
-	if (not_needed(d, i, why, sizeof(why))) {
+		    st->title, resumed_wait ? " (resumed against live state)" : "");
+	drill_save(d);
+	if (drill_not_needed(d, i, why, sizeof(why))) {
 		drill_lock(d);
 		snprintf(st->skip_reason, sizeof(st->skip_reason), "%s", why);
 		snprintf(st->result, sizeof(st->result), "%s", why);
@@ -671,16 +387,30 @@ enum drill_step_state drill_step_next(struct drill *d, const struct drill_io *io
 		return DRILL_STEP_SKIPPED;
 	}
 	switch (rs->kind) {
-	case RB_CHECK: state = run_check(d, i); break;
-	case RB_WAIT: state = run_wait(d, i); break;
-	case RB_ACTION: state = run_action(d, i, io); break;
-	case RB_MANUAL: state = run_manual(d, i, io); break;
-	default: set_result(d, i, "noted"); state = DRILL_STEP_PASSED; break;
+	case RB_CHECK: state = drill_run_check(d, i); break;
+	case RB_WAIT: state = drill_run_wait(d, i); break;
+	case RB_ACTION: state = drill_run_action(d, i, io); break;
+	case RB_MANUAL: state = drill_run_manual(d, i, io); break;
+	default: drill_set_result(d, i, "noted"); state = DRILL_STEP_PASSED; break;
 	}
-	if (cancelled(d))
+	if (drill_cancelled(d) == 3) {
+		drill_event(d, SEV_WARNING, "step %d/%d %s interrupted; it runs again (a wait goes on) when the drill "
+					    "is resumed", i + 1, d->rb->nsteps, rs->id);
+		return DRILL_STEP_RUNNING;
+	}
+	if (drill_cancelled(d))
 		state = DRILL_STEP_SKIPPED;
 	end_step(d, i, state);
 	return state;
+}
+
+void drill_detach(struct drill *d)
+{
+	drill_lock(d);
+	if (d->current < d->rb->nsteps && d->steps[d->current].state == DRILL_STEP_RUNNING)
+		d->cancel = 3;
+	drill_unlock(d);
+	drill_async_cancel_question(d);
 }
 
 int drill_skip(struct drill *d, const char *reason)
@@ -706,7 +436,7 @@ int drill_skip(struct drill *d, const char *reason)
 		st->started = drill_now();
 	st->operator_skip = true;
 	snprintf(st->skip_reason, sizeof(st->skip_reason), "%s", reason && *reason ? reason : "no reason given");
-	snprintf(st->result, sizeof(st->result), "skipped by the operator: %s", st->skip_reason);
+	snprintf(st->result, sizeof(st->result), "skipped by the operator: %s", reason && *reason ? reason : "no reason given");
 	d->cancel = 0;
 	drill_unlock(d);
 	end_step(d, i, DRILL_STEP_SKIPPED);
@@ -734,6 +464,6 @@ int drill_abort(struct drill *d, const char *reason)
 	snprintf(d->abort_reason, sizeof(d->abort_reason), "%s", why);
 	drill_unlock(d);
 	drill_event(d, SEV_WARNING, "aborted by %s: %s", d->operator_name, why);
-	save(d);
+	drill_save(d);
 	return 0;
 }

@@ -59,9 +59,12 @@ enum drill_rc {
 	DRILL_E_REFUSED = -2,    /* read-only console with action steps, wrong pair kind, ... */
 	DRILL_E_UNFINISHED = -3, /* drill_new(): an unfinished drill of this pair and runbook exists */
 	DRILL_E_NO_STATE = -4,   /* drill_resume(): nothing to resume */
+	DRILL_E_PARAMS = -5,     /* a param missing, unknown or malformed */
 };
 
 struct drill_step_run {
+	char title[RB_TITLE_MAX];     /* the runbook's, placeholders expanded */
+	char explain[RB_TEXT_MAX];
 	enum drill_step_state state;
 	double started, ended;        /* wall clock; 0 = not yet */
 	double deadline;              /* wait: when it times out (wall clock, kept across a resume) */
@@ -137,12 +140,12 @@ struct drill {
 	char abort_reason[256];
 	/* set by drill_finish() */
 	bool passed;
-	char reasons[DRILL_MAX_REASONS][256]; /* why it failed */
+	char reasons[DRILL_MAX_REASONS][640]; /* why it failed */
 	int nreasons;
 	char report_md[RB_PATH_MAX];
 	char report_json[RB_PATH_MAX];
 	/* a skip or abort asked for while a step runs */
-	int cancel;                   /* 0, 1 skip, 2 abort */
+	int cancel;                   /* 0, 1 skip, 2 abort, 3 detach */
 	char cancel_reason[256];
 	struct drill_async *async;
 };
@@ -194,6 +197,11 @@ enum drill_step_state drill_step_next(struct drill *d, const struct drill_io *io
 int drill_skip(struct drill *d, const char *reason);
 /* End the drill now; it fails. While a step runs, as for skip. */
 int drill_abort(struct drill *d, const char *reason);
+/* The console is closing: stop the running step without ending it (it
+ * stays "running" in the state file, so drill_resume() takes it up) and
+ * make drill_step_next() return DRILL_STEP_RUNNING. Callable from any
+ * thread, not from a signal handler. */
+void drill_detach(struct drill *d);
 /* The verdict, the findings after, the Markdown and JSON reports; removes
  * the state file once the reports are written. 0, or -1 with err. */
 int drill_finish(struct drill *d, char *err, size_t errlen);
@@ -210,7 +218,9 @@ double drill_step_elapsed(const struct drill *d, int step, double now);
 /* A wait's seconds left (-1: not a running wait). */
 double drill_wait_left(const struct drill *d, int step, double now);
 /* Measured RTO in seconds: t0 to the end of the last phase (or of the
- * failover step when no phase is marked); -1 before the failover. */
+ * failover step when the runbook marks no phase); -1 until every required
+ * phase step has passed (or was skipped as not needed). While it runs, a
+ * screen shows now - d->t0. */
 double drill_rto(const struct drill *d);
 /* The marked phases in order, with consecutive durations from t0; they
  * add up to drill_rto(). Returns the count. */

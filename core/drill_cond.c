@@ -326,10 +326,12 @@ static bool c_ir(const struct rb_cond *c, const struct drill_env *env, struct ev
 	if (!fresh(env, &s->ir.d, s->name, "IR status", e))
 		return false;
 	age_text(age, sizeof(age), &s->ir.d, env->now);
-	return say(e, state_in(s->ir.state, c->args[1]), "%s IR %s: %s, %d/%d nodes%s%s%s%s (%s)", s->name, s->ir.name,
-		   s->ir.state[0] ? s->ir.state : "state unknown", s->ir.nodes_available, s->ir.nodes,
-		   s->ir.last_op_error[0] ? "; last operation " : "", s->ir.last_op_type,
-		   s->ir.last_op_error[0] ? ": " : "", s->ir.last_op_error, age);
+	if (s->ir.last_op_error[0])
+		return say(e, state_in(s->ir.state, c->args[1]), "%s IR %s: %s, %d/%d nodes; last %s: %s (%s)", s->name,
+			   s->ir.name, s->ir.state[0] ? s->ir.state : "state unknown", s->ir.nodes_available, s->ir.nodes,
+			   s->ir.last_op_type, s->ir.last_op_error, age);
+	return say(e, state_in(s->ir.state, c->args[1]), "%s IR %s: %s, %d/%d nodes (%s)", s->name, s->ir.name,
+		   s->ir.state[0] ? s->ir.state : "state unknown", s->ir.nodes_available, s->ir.nodes, age);
 }
 
 static bool c_ir_was(const struct rb_cond *c, const struct drill_env *env, struct ev *e)

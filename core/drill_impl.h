@@ -23,9 +23,33 @@ struct snapshot;
 struct snapshot *drill_fresh_snapshot(struct drill *d, long timeout_ms);
 /* core/drill_async.c: a skip or abort ends the question being asked. */
 void drill_async_cancel_question(struct drill *d);
+/* Stops and joins the drill's thread, if it has one (drill_free). */
+void drill_async_stop(struct drill *d);
 
 /* Append one evidence line to a step (the caller holds the lock). */
 void drill_evidence_locked(struct drill *d, int step, const char *fmt, ...) SSISDR_PRINTF(3, 4);
+
+/* core/drill.c: for the steps (these take the lock themselves). */
+void drill_evidence(struct drill *d, int step, const char *fmt, ...) SSISDR_PRINTF(3, 4);
+void drill_set_result(struct drill *d, int step, const char *fmt, ...) SSISDR_PRINTF(3, 4);
+void drill_event(struct drill *d, enum severity sev, const char *fmt, ...) SSISDR_PRINTF(3, 4);
+void drill_save(struct drill *d);          /* a failure goes to the event log */
+int drill_cancelled(struct drill *d);      /* d->cancel */
+void drill_env_of(struct drill *d, const struct snapshot *s, struct drill_env *env);
+/* Evaluate conditions; records "[ok]"/"[FAIL]" evidence lines when record.
+ * Returns the count that do not hold; first gets the first one's text. */
+int drill_eval_all(struct drill *d, int step, const struct rb_cond *conds, int n, const struct snapshot *s,
+		   bool record, char *first, size_t len);
+
+/* core/drill_steps.c: run step i of its kind; the new state. */
+enum drill_step_state drill_run_check(struct drill *d, int i);
+enum drill_step_state drill_run_wait(struct drill *d, int i);
+enum drill_step_state drill_run_action(struct drill *d, int i, const struct drill_io *io);
+enum drill_step_state drill_run_manual(struct drill *d, int i, const struct drill_io *io);
+/* skip_if held, or an optional step under --no-optional: true and why. */
+bool drill_not_needed(struct drill *d, int i, char *why, size_t len);
+/* The failover step ended in state: t0 and the data-loss window. */
+void drill_failover_done(struct drill *d, int i, enum drill_step_state state, const char *why);
 
 /* core/drill_state.c: the state file, written atomically (tmp, fsync,
  * rename). save takes the lock itself. */

@@ -164,6 +164,41 @@ static const char *param_given(const struct drill_options *o, const char *name)
 	return NULL;
 }
 
+/* The runbook's params: NAME=VALUE given, else the default (placeholders
+ * expanded). */
+static int fix_params(struct drill *d, const struct drill_options *o, char *err, size_t errlen)
+{
+	struct rb_vars *v = &d->vars;
+
+	for (int i = 0; o && i < o->nparams; i++) {
+		const char *eq = strchr(o->params[i], '=');
+		bool known = false;
+
+		for (int k = 0; eq && k < d->rb->nparams && !known; k++)
+			known = strlen(d->rb->params[k].name) == (size_t)(eq - o->params[i]) &&
+				!strncmp(d->rb->params[k].name, o->params[i], (size_t)(eq - o->params[i]));
+		if (!known)
+			return errf(err, errlen, "runbook %s has no param %.*s (%s)", d->rb->name,
+				    (int)(eq ? eq - o->params[i] : (long)strlen(o->params[i])), o->params[i],
+				    d->rb->nparams ? "see its [runbook] param lines" : "it takes none");
+	}
+	for (int k = 0; k < d->rb->nparams; k++) {
+		const struct rb_param *pr = &d->rb->params[k];
+		const char *given = param_given(o, pr->name);
+		char value[RB_ARG_MAX];
+
+		if (given)
+			str_copy(value, given, sizeof(value));
+		else if (!pr->def[0] || runbook_expand(pr->def, v, value, sizeof(value), err, errlen))
+			return errf(err, errlen, "runbook %s needs %s=VALUE (%s)", d->rb->name, pr->name,
+				    pr->description[0] ? pr->description : "no default");
+		if (!value[0] || strpbrk(value, " \t'\"{}"))
+			return errf(err, errlen, "%s=%s: a value is one word", pr->name, value);
+		rb_vars_set(v, pr->name, value);
+	}
+	return 0;
+}
+
 static int fix_vars(struct drill *d, const struct model_pair *p, const struct drill_options *o, char *err,
 		    size_t errlen)
 {
@@ -191,57 +226,23 @@ static int fix_vars(struct drill *d, const struct model_pair *p, const struct dr
 	rb_vars_set(v, "secondary_ir", cp->sites[1 - pri].integration_runtime);
 	rb_vars_set(v, "primary_ir_state", p->sites[pri].ir.state[0] ? p->sites[pri].ir.state : "unknown");
 	rb_vars_set(v, "secondary_ir_state", p->sites[1 - pri].ir.state[0] ? p->sites[1 - pri].ir.state : "unknown");
-	for (int i = 0; o && i < o->nparams; i++) {
-		const char *eq = strchr(o->params[i], '=');
-		bool known = false;
-
-		for (int k = 0; eq && k < d->rb->nparams && !known; k++)
-			known = strlen(d->rb->params[k].name) == (size_t)(eq - o->params[i]) &&
-				!strncmp(d->rb->params[k].name, o->params[i], (size_t)(eq - o->params[i]));
-		if (!known)
-			return errf(err, errlen, "runbook %s has no param %.*s (%s)", d->rb->name,
-				    (int)(eq ? eq - o->params[i] : (long)strlen(o->params[i])), o->params[i],
-				    d->rb->nparams ? "see its [runbook] param lines" : "it takes none");
-	}
-	for (int k = 0; k < d->rb->nparams; k++) {
-		const struct rb_param *pr = &d->rb->params[k];
-		const char *given = param_given(o, pr->name);
-		char value[RB_ARG_MAX];
-
-		if (given)
-			str_copy(value, given, sizeof(value));
-		else if (!pr->def[0] || runbook_expand(pr->def, v, value, sizeof(value), err, errlen))
-			return errf(err, errlen, "runbook %s needs %s=VALUE (%s)", d->rb->name, pr->name,
-				    pr->description[0] ? pr->description : "no default");
-		if (!value[0] || strpbrk(value, " \t'\"{}"))
-			return errf(err, errlen, "%s=%s: a value is one word", pr->name, value);
-		rb_vars_set(v, pr->name, value);
-	}
+	if (fix_params(d, o, err, errlen))
+		return -2;
 	factory = rb_vars_get(v, "factory");
 	ir = rb_vars_get(v, "ir");
 	rb_vars_set(v, "ir_site", "");
 	for (size_t s = 0; factory && ir && s < cp->nsites; s++)
 		if (!strcmp(cp->sites[s].factory.name, factory) && !strcmp(cp->sites[s].integration_runtime, ir))
 			rb_vars_set(v, "ir_site", cp->sites[s].name);
-	if (runbook_uses_placeholder(d->rb, "ir_site") && !rb_vars_get(v, "ir_site")[0])
-		return errf(err, errlen, "factory %s with IR %s is not a site of pair %s in %s: the console can "
-					 "start only a configured IR (add the site, or start the IR outside the console "
-					 "in a runbook of your own with a manual step)",
-			    factory ? factory : "(no factory param)", ir ? ir : "(no ir param)", cp->name, d->con->cfg->path);
-	return 0;
-}
-
-/* Conditions whose first argument names a site. */
-static bool site_arg(enum rb_cond_kind k)
-{
-	switch (k) {
-	case COND_SSIS_PIPELINES_PRESENT: case COND_TRIGGERS_PRESENT: case COND_TRIGGERS_STOPPED:
-	case COND_TRIGGERS_STARTED: case COND_IR: case COND_IR_WAS: case COND_IR_ROLE: case COND_FOG_ROLE:
-	case COND_SSISDB_ROLE: case COND_SITE_FRESH: case COND_RTO_ESTIMATE:
-		return true;
-	default:
-		return false;
+	if (runbook_uses_placeholder(d->rb, "ir_site") && !rb_vars_get(v, "ir_site")[0]) {
+		errf(err, errlen,
+		     "factory %s with IR %s is not a site of pair %s in %s: the console can start only a configured "
+		     "IR (add the site, or start the IR outside the console in a runbook of your own with a manual "
+		     "step)",
+		     factory ? factory : "(no factory param)", ir ? ir : "(no ir param)", cp->name, d->con->cfg->path);
+		return -2; /* the params' fault */
 	}
+	return 0;
 }
 
 static int expand_list(struct drill *d, const struct rb_step *rs, const struct rb_cond *in, struct rb_cond *out,
@@ -253,7 +254,7 @@ static int expand_list(struct drill *d, const struct rb_step *rs, const struct r
 	for (int c = 0; c < n; c++) {
 		if (runbook_expand_cond(&in[c], &d->vars, &out[c], why, sizeof(why)))
 			return errf(err, errlen, "%s:%d: [step %s] %s", d->rb->path, in[c].line, rs->id, why);
-		if (site_arg(in[c].kind) && !config_site_by_name(cp, out[c].args[0]))
+		if (rb_cond_takes_site(in[c].kind) && !config_site_by_name(cp, out[c].args[0]))
 			return errf(err, errlen, "%s:%d: [step %s] no site named %s in pair %s (sites: %s, %s)", d->rb->path,
 				    in[c].line, rs->id, out[c].args[0], cp->name, cp->sites[0].name, cp->sites[1].name);
 	}
@@ -268,6 +269,9 @@ static int expand_steps(struct drill *d, char *err, size_t errlen)
 		const struct rb_step *rs = &d->rb->steps[i];
 		struct drill_step_run *st = &d->steps[i];
 
+		if (runbook_expand(rs->title, &d->vars, st->title, sizeof(st->title), why, sizeof(why)) ||
+		    runbook_expand(rs->explain, &d->vars, st->explain, sizeof(st->explain), why, sizeof(why)))
+			return errf(err, errlen, "%s:%d: [step %s] %s", d->rb->path, rs->line, rs->id, why);
 		if (rs->command[0] &&
 		    runbook_expand(rs->command, &d->vars, st->command, sizeof(st->command), why, sizeof(why)))
 			return errf(err, errlen, "%s:%d: [step %s] command: %s", d->rb->path, rs->command_line, rs->id, why);
@@ -331,9 +335,10 @@ int drill_new(struct drill **out, struct console *con, struct runbook *rb, const
 		rc = DRILL_E_FAILED;
 		goto fail;
 	}
-	if (fix_vars(d, &s->pairs[d->pair], o, err, errlen) || expand_steps(d, err, errlen)) {
+	rc = fix_vars(d, &s->pairs[d->pair], o, err, errlen);
+	if (rc || expand_steps(d, err, errlen)) {
 		snap_unref(s);
-		rc = DRILL_E_FAILED;
+		rc = rc == -2 ? DRILL_E_PARAMS : DRILL_E_FAILED;
 		goto fail;
 	}
 	copy_findings(&s->pairs[d->pair], d->before, &d->nbefore);
@@ -371,7 +376,7 @@ int drill_resume(struct drill **out, struct console *con, struct runbook *rb, co
 		rc = DRILL_E_NO_STATE;
 		goto fail;
 	}
-	if (drill_state_load(d, d->state_path, err, errlen)) {
+	if (drill_state_load(d, d->state_path, err, errlen) || expand_steps(d, err, errlen)) {
 		rc = DRILL_E_FAILED;
 		goto fail;
 	}
@@ -442,8 +447,16 @@ int drill_unfinished(const char *dir, void (*fn)(void *user, const char *path, c
 
 int drill_finish(struct drill *d, char *err, size_t errlen)
 {
-	struct snapshot *s = drill_fresh_snapshot(d, 15000);
+	struct snapshot *s;
 
+	drill_lock(d);
+	if (d->current < d->rb->nsteps && d->steps[d->current].state == DRILL_STEP_RUNNING) {
+		drill_unlock(d);
+		return errf(err, errlen, "step %s is running: wait for it, skip it or abort the drill first",
+			    d->rb->steps[d->current].id);
+	}
+	drill_unlock(d);
+	s = drill_fresh_snapshot(d, 15000);
 	drill_lock(d);
 	if (s) {
 		copy_findings(&s->pairs[d->pair], d->after, &d->nafter);
@@ -455,7 +468,9 @@ int drill_finish(struct drill *d, char *err, size_t errlen)
 	snap_unref(s);
 	drill_verdict(d);
 	if (drill_report_write(d, err, errlen)) {
-		drill_state_save(d, err + strlen(err), 0);
+		char ignored[256];
+
+		drill_state_save(d, ignored, sizeof(ignored));
 		return -1;
 	}
 	audit(d, "drill-finished");

@@ -1,5 +1,6 @@
-/* Placeholder values for runbooks ({primary} -> eastus) and where runbooks
- * are found: the parts of core/runbook.h that are not parsing. */
+/* Runbook files and placeholders: reading a runbook file, the built-in
+ * placeholder names and their values ({primary} -> eastus), and where
+ * runbooks are found. The parts of core/runbook.h that are not parsing. */
 #include <config.h>
 
 #include "core/runbook.h"
@@ -20,6 +21,47 @@
 #ifndef SSISDR_RUNBOOKDIR
 #define SSISDR_RUNBOOKDIR "/usr/local/share/ssisdr/runbooks"
 #endif
+
+static const char *const builtin_vars[] = {
+	"primary", "secondary", "new_primary", "old_primary", "pair", "failover_group",
+	"primary_factory", "secondary_factory", "primary_ir", "secondary_ir",
+	"primary_ir_state", "secondary_ir_state", "ir_site", NULL,
+};
+
+
+const char *const *runbook_builtin_placeholders(void)
+{
+	return builtin_vars;
+}
+
+bool runbook_known_placeholder(const char *name, size_t len, const char *const *params)
+{
+	for (int i = 0; builtin_vars[i]; i++)
+		if (strlen(builtin_vars[i]) == len && !strncmp(builtin_vars[i], name, len))
+			return true;
+	for (int i = 0; params && params[i]; i++)
+		if (strlen(params[i]) == len && !strncmp(params[i], name, len))
+			return true;
+	return false;
+}
+
+/* Every {name} in s must be known; 0 or -1 with the reason in why. */
+int runbook_check_placeholders(const char *s, const char *const *params, char *why, size_t len)
+{
+	for (const char *open = strchr(s, '{'); open; open = strchr(open + 1, '{')) {
+		const char *close = strchr(open, '}');
+
+		if (!close)
+			return errf(why, len, "unterminated placeholder \"%s\"", open);
+		if (!runbook_known_placeholder(open + 1, (size_t)(close - open - 1), params))
+			return errf(why, len, "unknown placeholder {%.*s} (known: {primary} {secondary} {new_primary} "
+					      "{old_primary} {pair} {failover_group} {primary_factory} {secondary_factory} "
+					      "{primary_ir} {secondary_ir} {primary_ir_state} {secondary_ir_state} {ir_site}"
+					      " and the runbook's params)",
+				    (int)(close - open - 1), open + 1);
+	}
+	return 0;
+}
 
 void rb_vars_set(struct rb_vars *v, const char *name, const char *value)
 {
@@ -217,4 +259,73 @@ int runbook_list(void (*fn)(void *user, const char *name, const char *path), voi
 	}
 	free(dirs);
 	return count;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+#define RB_FILE_MAX (256 * 1024)
+
+struct runbook *runbook_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	struct runbook *rb;
+	char *text, real[RB_PATH_MAX];
+	size_t n;
+
+	if (!f) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(RB_FILE_MAX + 1);
+	if (!text) {
+		fclose(f);
+		errf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	n = fread(text, 1, RB_FILE_MAX + 1, f);
+	fclose(f);
+	if (n > RB_FILE_MAX) {
+		free(text);
+		errf(err, errlen, "%s: larger than %d KiB; is it a runbook?", path, RB_FILE_MAX / 1024);
+		return NULL;
+	}
+	text[n] = '\0';
+	if (memchr(text, '\0', n)) {
+		free(text);
+		errf(err, errlen, "%s: holds a NUL byte; a runbook is a text file", path);
+		return NULL;
+	}
+	rb = runbook_load_string(text, path, err, errlen);
+	free(text);
+	if (rb && realpath(path, real))
+		str_copy(rb->path, real, sizeof(rb->path));
+	return rb;
+}
+
+void runbook_free(struct runbook *rb)
+{
+	free(rb);
+}
+
+bool runbook_uses_placeholder(const struct runbook *rb, const char *name)
+{
+	char pat[48];
+
+	snprintf(pat, sizeof(pat), "{%s}", name);
+	for (int i = 0; i < rb->nsteps; i++) {
+		const struct rb_step *s = &rb->steps[i];
+
+		if (strstr(s->command, pat))
+			return true;
+		for (int c = 0; c < s->nrequire; c++)
+			if (strstr(s->require[c].text, pat))
+				return true;
+		for (int c = 0; c < s->nskip_if; c++)
+			if (strstr(s->skip_if[c].text, pat))
+				return true;
+	}
+	for (int i = 0; i < rb->nparams; i++)
+		if (strstr(rb->params[i].def, pat))
+			return true;
+	return false;
 }

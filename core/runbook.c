@@ -2,15 +2,14 @@
  * config.c does) so that every message names its line; section headers are
  * handled here, key = value splitting by inih. Every check that needs no
  * live data runs here, before a drill may start: keys and their values,
- * the condition vocabulary, placeholder names, commands of the table, the
- * failover step and the order of phases. Placeholder values and the
- * runbook search path are in drill_vars.c. */
+ * placeholder names, commands of the table, the failover step and the
+ * order of phases. The condition vocabulary is in runbook_cond.c; reading
+ * files, placeholder values and the runbook search path in drill_vars.c. */
 #include <config.h>
 
 #include "core/runbook.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,10 +19,7 @@
 
 #include "core/cmd.h"
 #include "core/config.h"
-#include "core/rule.h"
 #include "core/util.h"
-
-#define RB_FILE_MAX (256 * 1024)
 
 enum section { SEC_NONE = 0, SEC_RUNBOOK, SEC_STEP };
 
@@ -75,23 +71,12 @@ struct parse {
 	const char *params[RB_MAX_PARAMS + 1];
 };
 
-static const char *const builtin_vars[] = {
-	"primary", "secondary", "new_primary", "old_primary", "pair", "failover_group",
-	"primary_factory", "secondary_factory", "primary_ir", "secondary_ir",
-	"primary_ir_state", "secondary_ir_state", "ir_site", NULL,
-};
-
 static const char *const kind_names[] = { "any", "sqldb", "mi" };
 static const char *const step_kind_names[] = { "check", "action", "wait", "manual", "note" };
 static const char *const phase_names[] = { "", "failover-group", "ssisdb-role", "ir-start", "trigger-sync",
 					   "schedule-sync" };
 static const char *const phase_titles[] = { "", "failover group switch", "SSISDB role visible", "IR start",
 					    "trigger sync", "schedule sync" };
-
-const char *const *runbook_builtin_placeholders(void)
-{
-	return builtin_vars;
-}
 
 const char *rb_kind_name(enum rb_kind k)
 {
@@ -161,174 +146,6 @@ static int index_of(const char *word, const char *const *list, int n)
 	return -1;
 }
 
-static bool known_var(const char *name, size_t len, const char *const *params)
-{
-	for (int i = 0; builtin_vars[i]; i++)
-		if (strlen(builtin_vars[i]) == len && !strncmp(builtin_vars[i], name, len))
-			return true;
-	for (int i = 0; params && params[i]; i++)
-		if (strlen(params[i]) == len && !strncmp(params[i], name, len))
-			return true;
-	return false;
-}
-
-/* Every {name} in s must be known; 0 or -1 with the reason in why. */
-static int check_placeholders(const char *s, const char *const *params, char *why, size_t len)
-{
-	for (const char *open = strchr(s, '{'); open; open = strchr(open + 1, '{')) {
-		const char *close = strchr(open, '}');
-
-		if (!close)
-			return errf(why, len, "unterminated placeholder \"%s\"", open);
-		if (!known_var(open + 1, (size_t)(close - open - 1), params))
-			return errf(why, len, "unknown placeholder {%.*s} (known: {primary} {secondary} {new_primary} "
-					      "{old_primary} {pair} {failover_group} {primary_factory} {secondary_factory} "
-					      "{primary_ir} {secondary_ir} {primary_ir_state} {secondary_ir_state} {ir_site}"
-					      " and the runbook's params)",
-				    (int)(close - open - 1), open + 1);
-	}
-	return 0;
-}
-
-/* ---- conditions ---------------------------------------------------------- */
-
-enum arg { A_NONE = 0, A_SITE, A_ROLE, A_IR_STATES, A_FINDING, A_REPL_STATE };
-
-static const struct {
-	const char *name;
-	enum arg args[2];
-} conds[COND_COUNT] = {
-	[COND_NO_FINDING] = { "no-finding", { A_FINDING } },
-	[COND_FINDING] = { "finding", { A_FINDING } },
-	[COND_REPLICATION] = { "replication", { A_REPL_STATE } },
-	[COND_LAG_WITHIN_RPO] = { "lag-within-rpo", { A_NONE } },
-	[COND_NO_RUNNING_PACKAGES] = { "no-running-packages", { A_NONE } },
-	[COND_SSIS_PIPELINES_PRESENT] = { "ssis-pipelines-present", { A_SITE } },
-	[COND_TRIGGERS_PRESENT] = { "triggers-present", { A_SITE } },
-	[COND_TRIGGERS_STOPPED] = { "triggers-stopped", { A_SITE } },
-	[COND_TRIGGERS_STARTED] = { "triggers-started", { A_SITE } },
-	[COND_TRIGGERS_SYNCED] = { "triggers-synced", { A_NONE } },
-	[COND_SCHEDULES_SYNCED] = { "schedules-synced", { A_NONE } },
-	[COND_IR] = { "ir", { A_SITE, A_IR_STATES } },
-	[COND_IR_WAS] = { "ir-was", { A_SITE, A_IR_STATES } },
-	[COND_IR_ROLE] = { "ir-role", { A_SITE, A_ROLE } },
-	[COND_FOG_ROLE] = { "fog-role", { A_SITE, A_ROLE } },
-	[COND_SSISDB_ROLE] = { "ssisdb-role", { A_SITE, A_ROLE } },
-	[COND_ROLES_SWAPPED] = { "roles-swapped", { A_NONE } },
-	[COND_SWITCH_JOB_PRESENT] = { "switch-job-present", { A_NONE } },
-	[COND_SITE_FRESH] = { "site-fresh", { A_SITE } },
-	[COND_RTO_ESTIMATE] = { "rto-estimate", { A_SITE } },
-};
-
-static const char *const ir_states[] = { "Initial", "Stopped", "Started", "Starting", "Stopping",
-					 "NeedRegistration", "Online", "Limited", "Offline", "AccessDenied" };
-static const char *const repl_states[] = { "CATCH_UP", "SEEDING", "SUSPENDED", "PENDING" };
-
-const char *rb_cond_name(enum rb_cond_kind k)
-{
-	return k < COND_COUNT ? conds[k].name : "?";
-}
-
-static bool is_placeholder(const char *s)
-{
-	return s[0] == '{' && s[strlen(s) - 1] == '}';
-}
-
-static int check_arg(enum arg kind, char *arg, char *why, size_t len)
-{
-	size_t n;
-	const struct rule_info *rules;
-
-	if (strchr(arg, '{'))
-		return 0; /* checked as a placeholder; the value is checked when the drill starts */
-	switch (kind) {
-	case A_ROLE:
-		if (strcasecmp(arg, "primary") && strcasecmp(arg, "secondary"))
-			return errf(why, len, "expected primary or secondary, got \"%s\"", arg);
-		for (char *c = arg; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		return 0;
-	case A_IR_STATES: {
-		char buf[RB_ARG_MAX], *save = NULL, out[RB_ARG_MAX] = "";
-
-		str_copy(buf, arg, sizeof(buf));
-		for (char *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
-			int i = index_of(t, ir_states, (int)(sizeof(ir_states) / sizeof(ir_states[0])));
-
-			if (i < 0)
-				return errf(why, len, "unknown IR state \"%s\" (expected Started, Stopped, Starting, "
-						      "Stopping, Initial, ... or several joined by |)", t);
-			snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", out[0] ? "|" : "", ir_states[i]);
-		}
-		if (!out[0])
-			return errf(why, len, "expected an IR state");
-		str_copy(arg, out, RB_ARG_MAX);
-		return 0;
-	}
-	case A_REPL_STATE: {
-		int i = index_of(arg, repl_states, 4);
-
-		if (i < 0)
-			return errf(why, len, "expected CATCH_UP, SEEDING, SUSPENDED or PENDING, got \"%s\"", arg);
-		str_copy(arg, repl_states[i], RB_ARG_MAX);
-		return 0;
-	}
-	case A_FINDING:
-		rules = rule_table(&n);
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(rules[i].id, arg))
-				return 0;
-		return errf(why, len, "unknown finding id \"%s\" (see: help findings, or ssisdr-runbook(5))", arg);
-	default:
-		return 0;
-	}
-}
-
-int runbook_parse_cond(const char *text, const char *const *known_params, struct rb_cond *out, char *why,
-		       size_t len)
-{
-	char buf[RB_CMD_MAX], *words[4], *save = NULL;
-	int n = 0, k;
-
-	memset(out, 0, sizeof(*out));
-	str_copy(out->text, text, sizeof(out->text));
-	str_copy(buf, text, sizeof(buf));
-	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == 4)
-			return errf(why, len, "too many words in condition \"%s\"", text);
-		words[n++] = t;
-	}
-	if (!n)
-		return errf(why, len, "expected a condition");
-	if (!strcmp(words[0], "smk-replicated"))
-		return errf(why, len, "smk-replicated cannot be read through any API (no ARM field or DMV "
-				      "reports it); make it a manual step");
-	for (k = 0; k < COND_COUNT && strcmp(conds[k].name, words[0]); k++)
-		continue;
-	if (k == COND_COUNT)
-		return errf(why, len, "unknown condition \"%s\" (see ssisdr-runbook(5) for the list)", words[0]);
-	out->kind = (enum rb_cond_kind)k;
-	for (int i = 0; i < 2; i++)
-		out->nargs += conds[k].args[i] != A_NONE;
-	if (n - 1 != out->nargs) {
-		static const char *const arg_words[] = { "", "SITE", "primary|secondary", "STATE", "FINDING-ID",
-							 "STATE" };
-		return errf(why, len, "%s takes %d argument%s%s%s%s%s, got %d", conds[k].name, out->nargs,
-			    out->nargs == 1 ? "" : "s", out->nargs ? " (" : "", arg_words[conds[k].args[0]],
-			    out->nargs == 2 ? " " : "", out->nargs ? (out->nargs == 2 ? "STATE-OR-ROLE)" : ")") : "",
-			    n - 1);
-	}
-	for (int i = 0; i < out->nargs; i++) {
-		str_copy(out->args[i], words[i + 1], sizeof(out->args[i]));
-		if (strchr(out->args[i], '{') && !is_placeholder(out->args[i]))
-			return errf(why, len, "an argument is a name or one whole placeholder, got \"%s\"", out->args[i]);
-		if (check_placeholders(out->args[i], known_params, why, len) ||
-		    check_arg(conds[k].args[i], out->args[i], why, len))
-			return -1;
-	}
-	return 0;
-}
-
 /* ---- values -------------------------------------------------------------- */
 
 static int parse_bool(const char *v, bool *out)
@@ -393,11 +210,11 @@ static int add_param(struct parse *p, const char *value, const char *key)
 	if (!word_ok(name, sizeof(pr->name)) || strchr(name, '.') || strchr(name, '-'))
 		return report(p, p->lineno, key, "expected \"NAME DEFAULT DESCRIPTION\" with NAME of letters, digits "
 						 "and _, got \"%s\"", value);
-	if (known_var(name, strlen(name), p->params))
+	if (runbook_known_placeholder(name, strlen(name), p->params))
 		return report(p, p->lineno, key, "param %s is already a placeholder", name);
 	if (!*def)
 		return report(p, p->lineno, key, "param %s needs a default (- for none: then it must be given)", name);
-	if (check_placeholders(def, NULL, why, sizeof(why)))
+	if (runbook_check_placeholders(def, NULL, why, sizeof(why)))
 		return report(p, p->lineno, key, "%s", why);
 	pr = &p->rb->params[p->rb->nparams];
 	str_copy(pr->name, name, sizeof(pr->name));
@@ -435,15 +252,19 @@ static int set_step_key(struct parse *p, enum key k, const char *v, const char *
 		s->kind = (enum rb_step_kind)i;
 		return 0;
 	case K_TITLE:
+		if (runbook_check_placeholders(v, p->params, why, sizeof(why)))
+			return report(p, p->lineno, key, "%s", why);
 		str_copy(s->title, v, sizeof(s->title));
 		return 0;
 	case K_EXPLAIN:
+		if (runbook_check_placeholders(v, p->params, why, sizeof(why)))
+			return report(p, p->lineno, key, "%s", why);
 		append_text(s->explain, sizeof(s->explain), v);
 		return 0;
 	case K_COMMAND:
 		if (check_command(v, why, sizeof(why)))
 			return report(p, p->lineno, key, "%s", why);
-		if (check_placeholders(v, p->params, why, sizeof(why)))
+		if (runbook_check_placeholders(v, p->params, why, sizeof(why)))
 			return report(p, p->lineno, key, "%s", why);
 		str_copy(s->command, v, sizeof(s->command));
 		s->command_line = p->lineno;
@@ -530,8 +351,8 @@ static int close_step(struct parse *p)
 		return report(p, s->line, NULL, "missing title =");
 	for (size_t i = 0; i < sizeof(fit) / sizeof(fit[0]); i++)
 		if (p->key_line[fit[i].k] && !(fit[i].kinds & (1u << s->kind)))
-			return report(p, p->key_line[fit[i].k], keys[fit[i].k].name, "not allowed in a %s step",
-				      step_kind_names[s->kind]);
+			return report(p, p->key_line[fit[i].k], keys[fit[i].k].name, "not allowed in %s %s step",
+				      s->kind == RB_ACTION ? "an" : "a", step_kind_names[s->kind]);
 	if (s->kind == RB_ACTION && !s->command[0])
 		return report(p, s->line, NULL, "an action step needs command =");
 	if ((s->kind == RB_CHECK || s->kind == RB_WAIT) && !s->nrequire)
@@ -788,67 +609,3 @@ struct runbook *runbook_load_string(const char *text, const char *name, char *er
 	return p.rb;
 }
 
-struct runbook *runbook_load(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	struct runbook *rb;
-	char *text, real[RB_PATH_MAX];
-	size_t n;
-
-	if (!f) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	text = malloc(RB_FILE_MAX + 1);
-	if (!text) {
-		fclose(f);
-		errf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	n = fread(text, 1, RB_FILE_MAX + 1, f);
-	fclose(f);
-	if (n > RB_FILE_MAX) {
-		free(text);
-		errf(err, errlen, "%s: larger than %d KiB; is it a runbook?", path, RB_FILE_MAX / 1024);
-		return NULL;
-	}
-	text[n] = '\0';
-	if (memchr(text, '\0', n)) {
-		free(text);
-		errf(err, errlen, "%s: holds a NUL byte; a runbook is a text file", path);
-		return NULL;
-	}
-	rb = runbook_load_string(text, path, err, errlen);
-	free(text);
-	if (rb && realpath(path, real))
-		str_copy(rb->path, real, sizeof(rb->path));
-	return rb;
-}
-
-void runbook_free(struct runbook *rb)
-{
-	free(rb);
-}
-
-bool runbook_uses_placeholder(const struct runbook *rb, const char *name)
-{
-	char pat[48];
-
-	snprintf(pat, sizeof(pat), "{%s}", name);
-	for (int i = 0; i < rb->nsteps; i++) {
-		const struct rb_step *s = &rb->steps[i];
-
-		if (strstr(s->command, pat))
-			return true;
-		for (int c = 0; c < s->nrequire; c++)
-			if (strstr(s->require[c].text, pat))
-				return true;
-		for (int c = 0; c < s->nskip_if; c++)
-			if (strstr(s->skip_if[c].text, pat))
-				return true;
-	}
-	for (int i = 0; i < rb->nparams; i++)
-		if (strstr(rb->params[i].def, pat))
-			return true;
-	return false;
-}

@@ -151,6 +151,13 @@ int runbook_expand_cond(const struct rb_cond *in, const struct rb_vars *v, struc
 int runbook_parse_cond(const char *text, const char *const *known_params, struct rb_cond *out,
 		       char *err, size_t errlen);
 
+/* Is name (len bytes) a built-in placeholder or one of params? */
+bool runbook_known_placeholder(const char *name, size_t len, const char *const *params);
+/* Every {name} in text is known: 0, or -1 with the reason. */
+int runbook_check_placeholders(const char *text, const char *const *params, char *why, size_t len);
+/* Does the condition's first argument name a site? */
+bool rb_cond_takes_site(enum rb_cond_kind k);
+
 const char *rb_kind_name(enum rb_kind k);            /* "any" "sqldb" "mi" */
 const char *rb_step_kind_name(enum rb_step_kind k);  /* "check" "action" ... */
 const char *rb_phase_name(enum rb_phase p);          /* "failover-group" ...; "" for none */

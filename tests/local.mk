@@ -84,6 +84,12 @@ SIM_TESTS = \
 # ssisdr status against the simulator
 STATUS_TESTS = \
 	tests/status/test_status.py
-TESTS += $(SIM_TESTS) $(STATUS_TESTS) tests/lint/test_tsql.sh
-EXTRA_DIST += $(SIM_TESTS) $(STATUS_TESTS) tests/lint/test_tsql.sh \
+# the screen, end to end through tmux
+TUI_TESTS = \
+	tests/tui/test_tui_screen.py \
+	tests/tui/test_tui_readonly.py \
+	tests/tui/test_tui_actions.py \
+	tests/tui/test_tui_latency.py
+TESTS += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) tests/lint/test_tsql.sh
+EXTRA_DIST += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) tests/tui/tuiharness.py tests/lint/test_tsql.sh \
 	tests/lib/simharness.py tests/lib/tap.py tests/fixtures

@@ -381,7 +381,7 @@ static void render(struct ui *ui)
 	wnoutrefresh(stdscr);
 	doupdate();
 	ui->dirty = false;
-	ui->drawn_log = ui->log.changed;
+	ui->drawn_log = ui_log_changed(ui);
 }
 
 /* Everything that may have changed without a key. Never blocks. */
@@ -401,7 +401,7 @@ static void tick(struct ui *ui)
 	}
 	if (ui_log_import(ui))
 		ui->dirty = true;
-	if (ui->log.changed != ui->drawn_log)
+	if (ui_log_changed(ui) != ui->drawn_log)
 		ui->dirty = true;
 	ops = console_running_ops(ui->con);
 	if (ops != ui->last_ops) {
@@ -505,7 +505,8 @@ int ui_run(struct console *con, const struct ui_options *o)
 	set_escdelay(25);
 	if (!o->no_color && !env_no_color() && has_colors()) {
 		start_color();
-		use_default_colors();
+		/* The terminal's own background where it can keep it. */
+		ui->color_bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 		ui->color = true;
 	}
 	ui_draw_init(ui);

@@ -49,11 +49,11 @@ void ui_draw_init(struct ui *ui)
 		ui->attr[UI_KEY] = A_BOLD;
 		return;
 	}
-	init_pair(PAIR_GREEN, COLOR_GREEN, -1);
-	init_pair(PAIR_YELLOW, COLOR_YELLOW, -1);
-	init_pair(PAIR_RED, COLOR_RED, -1);
-	init_pair(PAIR_MAGENTA, COLOR_MAGENTA, -1);
-	init_pair(PAIR_CYAN, COLOR_CYAN, -1);
+	init_pair(PAIR_GREEN, COLOR_GREEN, ui->color_bg);
+	init_pair(PAIR_YELLOW, COLOR_YELLOW, ui->color_bg);
+	init_pair(PAIR_RED, COLOR_RED, ui->color_bg);
+	init_pair(PAIR_MAGENTA, COLOR_MAGENTA, ui->color_bg);
+	init_pair(PAIR_CYAN, COLOR_CYAN, ui->color_bg);
 	init_pair(PAIR_BADGE, COLOR_WHITE, COLOR_BLUE);
 	ui->attr[UI_OK] = COLOR_PAIR(PAIR_GREEN);
 	ui->attr[UI_WARN] = COLOR_PAIR(PAIR_YELLOW) | A_BOLD;

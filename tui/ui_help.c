@@ -123,7 +123,7 @@ static int pane_hints(struct ui *ui, struct ui_keyhint *out, int max)
 		n = hint(out, n, max, "r", "refresh", false);
 	if (ui->lay.triggers_hidden)
 		n = hint(out, n, max, "v", ui->view_triggers ? "findings" : "triggers", false);
-	n = hint(out, n, max, "PgUp/PgDn", "log", false);
+	n = hint(out, n, max, "PgUp/PgDn", "scroll", false);
 	return n;
 }
 
@@ -139,7 +139,7 @@ static int prompt_hints(struct ui *ui, struct ui_keyhint *out, int max)
 	n = hint(out, n, max, "?", "help", false);
 	if (ui->con->cfg->npairs > 1)
 		n = hint(out, n, max, "pair", "NAME", false);
-	n = hint(out, n, max, "PgUp/PgDn", "log", false);
+	n = hint(out, n, max, "PgUp/PgDn", "scroll", false);
 	return n;
 }
 
@@ -175,10 +175,6 @@ void ui_help_open(struct ui *ui, const char *command)
 
 	ui_text_clear(&ui->help);
 	snprintf(ui->help.title, sizeof(ui->help.title), "help%s%s", command ? ": " : "", command ? command : "");
-	if (ui->con->read_only && !command) {
-		ui_text_add(&ui->help, "READ-ONLY: commands that change anything are not available.");
-		ui_text_add(&ui->help, "");
-	}
 	cmd_help(ui->con, command, &out);
 	if (!command) {
 		ui_text_add(&ui->help, "");
@@ -190,7 +186,9 @@ void ui_help_open(struct ui *ui, const char *command)
 			snprintf(line, sizeof(line), "  %-10s %s", h[i].key, h[i].what);
 			ui_text_add(&ui->help, line);
 		}
-		ui_text_add(&ui->help, "  Home/End   oldest events / follow the newest");
+		ui_text_add(&ui->help, "  Up/Down    scroll the events by a line; Home/End: oldest / follow");
+		if (ui->con->cfg->npairs > 1)
+			ui_text_add(&ui->help, "  p, S-Tab   next / previous pair (or: pair NAME)");
 		ui_text_add(&ui->help, "  Enter      open the prompt");
 		ui_text_add(&ui->help, "  ^L         redraw");
 		ui_text_add(&ui->help, "");

@@ -21,6 +21,7 @@
 /* The prompt's input timeout: the longest the loop sleeps without looking
  * at new snapshots and events. Keys wake it at once. */
 #define UI_TICK_MS 100
+#define UI_MAIN_PROMPT "ssisdr> "
 
 /* What a piece of text means; mapped to colour and/or attributes. */
 enum ui_kind {
@@ -114,6 +115,7 @@ struct ui {
 	struct console *con;
 	struct ui_options opt;
 	bool color;
+	short color_bg;             /* -1 (default) or COLOR_BLACK */
 	bool utf8;
 	const struct ui_glyphs *g;
 	int attr[UI_KIND_MAX];
@@ -208,6 +210,8 @@ void ui_log_scroll(struct ui *ui, int rows); /* > 0: back in time */
 void ui_log_follow(struct ui *ui);
 void ui_log_top(struct ui *ui);
 void ui_draw_log(struct ui *ui);
+/* Bumped by every line appended (from any thread). */
+unsigned long ui_log_changed(struct ui *ui);
 /* The command output sink (thread-safe). */
 void ui_cmd_out_line(void *user, enum severity sev, const char *text);
 

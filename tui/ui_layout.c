@@ -9,8 +9,8 @@
  *   row LINES-1      the prompt
  *
  * At 80x24 the site panes get their content, the lower area about a dozen
- * rows; when findings and the triggers table do not both fit in the left
- * column, 'v' swaps which one shows. */
+ * rows; findings come first, and when the triggers table does not fit
+ * under them in the left column, 'v' swaps which one shows. */
 #include <config.h>
 
 #include "tui/ui_int.h"
@@ -79,9 +79,10 @@ void ui_layout_compute(struct ui *ui, struct ui_layout *lay, int lines, int cols
 			lay->findings = rect(lower_y, 0, find_need, lw);
 			lay->triggers = rect(lower_y + find_need, 0, lower_h - find_need, lw);
 			lay->show_findings = lay->show_triggers = true;
-		} else if (lower_h - trig_need >= 5) {
-			lay->findings = rect(lower_y, 0, lower_h - trig_need, lw);
-			lay->triggers = rect(lower_y + lower_h - trig_need, 0, trig_need, lw);
+		} else if (lower_h - find_need >= 5) {
+			/* Findings first; the table gets the rest ("… N more"). */
+			lay->findings = rect(lower_y, 0, find_need, lw);
+			lay->triggers = rect(lower_y + find_need, 0, lower_h - find_need, lw);
 			lay->show_findings = lay->show_triggers = true;
 		} else if (ui->view_triggers) {
 			lay->triggers = rect(lower_y, 0, lower_h, lw);

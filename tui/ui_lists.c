@@ -1,10 +1,13 @@
 /* The findings pane (by severity, each with the command that fixes it), the
- * triggers table of both factories, and the footer of keys. */
+ * triggers table of both factories, the footer of keys and the prompt row
+ * (readline's line buffer, drawn here with the rest of the frame). */
 #include <config.h>
 
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <readline/readline.h>
 
 #include "tui/ui_int.h"
 
@@ -246,9 +249,10 @@ void ui_draw_triggers(struct ui *ui)
 	ui_box(ui, r, UI_DIM);
 	ui_row_clear(&title);
 	ui_row_add(&title, UI_TITLE, "triggers");
-	ui_row_add(&title, UI_DIM, " (started only where primary)");
 	if (ui->lay.triggers_hidden)
 		ui_row_add(&title, UI_DIM, " (v: findings)");
+	else
+		ui_row_add(&title, UI_DIM, " (started only where primary)");
 	ui_box_title(ui, r, &title);
 	triggers_build(ui, &ui->rows, r->w - 3);
 	draw_rows(ui, r, &ui->rows, "rows");
@@ -280,4 +284,78 @@ void ui_draw_footer(struct ui *ui)
 		x += ui_puts(ui, r->y, r->x + x, r->w - x, UI_NORMAL, hints[i].what);
 		x += 1;
 	}
+}
+
+/* ---- the prompt row ---------------------------------------------------------- */
+
+static void strip_markers(char *dst, size_t len, const char *src)
+{
+	size_t k = 0;
+
+	for (; *src && k + 1 < len; src++)
+		if (*src != RL_PROMPT_START_IGNORE && *src != RL_PROMPT_END_IGNORE)
+			dst[k++] = *src;
+	dst[k] = '\0';
+}
+
+void ui_draw_prompt(struct ui *ui)
+{
+	const struct ui_rect *r = &ui->lay.prompt;
+	char prompt[512], before[4096], all[4608];
+	int pw, cursor, offset = 0, avail = r->w - 1, x;
+	bool active = ui->focus == UI_FOCUS_PROMPT || ui->pending;
+
+	if (r->w < 2)
+		return;
+	if (ui->asking_quit) {
+		char q[160];
+
+		snprintf(q, sizeof(q), "%d operation%s still running. Quit anyway? [y/N] ", ui->last_ops,
+			 ui->last_ops == 1 ? " is" : "s are");
+		x = ui_puts(ui, r->y, r->x, avail, UI_WARN, q);
+		move(r->y, r->x + x);
+		curs_set(1);
+		return;
+	}
+	strip_markers(prompt, sizeof(prompt), active && rl_display_prompt ? rl_display_prompt : UI_MAIN_PROMPT);
+	if (!active) {
+		x = ui_puts(ui, r->y, r->x, avail, UI_DIM, prompt);
+		x += ui_puts(ui, r->y, r->x + x, avail - x, UI_DIM, rl_line_buffer ? rl_line_buffer : "");
+		ui_puts(ui, r->y, r->x + x, avail - x, UI_DIM, "  (: or Enter to type a command)");
+		curs_set(0);
+		return;
+	}
+	snprintf(before, sizeof(before), "%.*s", rl_point, rl_line_buffer ? rl_line_buffer : "");
+	pw = ui_strwidth(prompt);
+	cursor = pw + ui_strwidth(before);
+	if (cursor > avail - 1)
+		offset = cursor - (avail - 1);
+	if (offset == 0) {
+		x = ui_puts(ui, r->y, r->x, avail, ui->pending ? UI_WARN : UI_KEY, prompt);
+		ui_puts(ui, r->y, r->x + x, avail - x, UI_NORMAL, rl_line_buffer ? rl_line_buffer : "");
+	} else {
+		/* Scrolled: drop whole characters from the left until the
+		 * cursor fits after a one-column marker. */
+		const char *p;
+		int skipped = 0, need = cursor - (avail - 2);
+
+		snprintf(all, sizeof(all), "%s%s", prompt, rl_line_buffer ? rl_line_buffer : "");
+		p = all;
+		while (*p && skipped < need) {
+			char one[8];
+			size_t k = 1;
+
+			while (k < 6 && (p[k] & 0xc0) == 0x80)
+				k++;
+			memcpy(one, p, k);
+			one[k] = '\0';
+			skipped += ui_strwidth(one);
+			p += k;
+		}
+		ui_puts(ui, r->y, r->x, 1, UI_DIM, ui->utf8 ? "\u2026" : "<");
+		ui_puts(ui, r->y, r->x + 1, avail - 1, UI_NORMAL, p);
+		offset = skipped - 1;
+	}
+	move(r->y, r->x + cursor - offset);
+	curs_set(1);
 }

@@ -117,6 +117,16 @@ void ui_log_add(struct ui *ui, enum ui_log_from from, enum severity sev, const c
 	pthread_mutex_unlock(&ui->log.lock);
 }
 
+unsigned long ui_log_changed(struct ui *ui)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&ui->log.lock);
+	n = ui->log.changed;
+	pthread_mutex_unlock(&ui->log.lock);
+	return n;
+}
+
 void ui_cmd_out_line(void *user, enum severity sev, const char *text)
 {
 	struct ui *ui = user;
@@ -185,7 +195,9 @@ void ui_log_scroll(struct ui *ui, int rows)
 
 void ui_log_follow(struct ui *ui)
 {
+	pthread_mutex_lock(&ui->log.lock);
 	ui->log.scroll = 0;
+	pthread_mutex_unlock(&ui->log.lock);
 	ui->dirty = true;
 }
 
@@ -273,7 +285,7 @@ void ui_draw_log(struct ui *ui)
 	ui_row_clear(&title);
 	ui_row_add(&title, UI_TITLE, "events");
 	if (l->scroll > 0)
-		ui_row_add(&title, UI_WARN, " %s scrolled back %d rows %s End follows", ui->g->up, l->scroll,
+		ui_row_add(&title, UI_WARN, " %s %d rows back %s End follows", ui->g->up, l->scroll,
 			   ui->g->sep);
 	pthread_mutex_unlock(&l->lock);
 	ui_box_title(ui, r, &title);

@@ -9,6 +9,10 @@
  * the frame dirty, and the line is drawn into the prompt row with the rest
  * of the screen.
  *
+ * Tab completes from the command table (cmd_complete()), never file names;
+ * several candidates are listed in the footer. History lives in
+ * $XDG_STATE_HOME/ssisdr/history (1000 lines).
+ *
  * A mutating command's plan waits for its confirmation here: the prompt
  * becomes cmd_pending_prompt() and the next line goes to cmd_confirm();
  * Esc, ^C or an empty line cancel it. */
@@ -31,7 +35,6 @@
 #include "tui/ui_int.h"
 
 #define HISTORY_KEEP 1000
-#define MAIN_PROMPT "ssisdr> "
 
 static struct ui *g_ui;              /* readline's hooks take no user pointer */
 static unsigned char inq[512];       /* bytes waiting for readline */
@@ -39,7 +42,6 @@ static size_t inq_head, inq_len;
 static FILE *rl_null;
 static char history_file[PATH_MAX];
 static char cur_prompt[512];
-static char word_breaks[] = " \t";
 
 /* ---- the byte queue readline reads from --------------------------------- */
 
@@ -64,6 +66,8 @@ static int rl_getc_hook(FILE *f)
 	wtimeout(stdscr, 20);
 	c = wgetch(stdscr);
 	wtimeout(stdscr, UI_TICK_MS);
+	if (c >= 256)
+		ungetch(c); /* a function key: the main loop will see it */
 	return c >= 0 && c < 256 ? c : 0;
 }
 
@@ -136,7 +140,9 @@ static void remember(const char *line)
 		write_history(history_file);
 }
 
-/* ---- completion from the command table ----------------------------------- */
+/* ---- completion from the command table ------------------------------------ */
+
+static char word_breaks[] = " \t";
 
 static char *common_prefix(char **m, int n)
 {
@@ -230,6 +236,15 @@ static void show_matches(char **matches, int num, int max_length)
 	g_ui->dirty = true;
 }
 
+static void complete_init(void)
+{
+	rl_attempted_completion_function = complete;
+	rl_completion_entry_function = no_entries;
+	rl_completion_display_matches_hook = show_matches;
+	rl_basic_word_break_characters = word_breaks;
+	rl_completer_word_break_characters = word_breaks;
+}
+
 /* ---- lines ------------------------------------------------------------------ */
 
 static char *trim(char *s)
@@ -261,9 +276,9 @@ static void confirm_line(struct ui *ui, char *typed)
 		return;
 	}
 	ui_log_add(ui, UI_LOG_ECHO, SEV_INFO, "%s", typed);
-	before = ui->log.changed;
+	before = ui_log_changed(ui);
 	r = cmd_confirm(p, typed, &op);
-	said = ui->log.changed != before; /* the core explains its refusals */
+	said = ui_log_changed(ui) != before; /* the core explains its refusals */
 	switch (r) {
 	case CMD_STARTED:
 		ui_log_add(ui, UI_LOG_UI, SEV_INFO, "started%s%s; progress follows here",
@@ -330,18 +345,14 @@ int ui_prompt_init(struct ui *ui)
 	rl_redisplay_function = rl_redisplay_hook;
 	rl_instream = stdin;
 	rl_outstream = rl_null ? rl_null : stderr;
-	rl_attempted_completion_function = complete;
-	rl_completion_entry_function = no_entries;
-	rl_completion_display_matches_hook = show_matches;
-	rl_basic_word_break_characters = word_breaks;
-	rl_completer_word_break_characters = word_breaks;
+	complete_init();
 
 	using_history();
 	stifle_history(HISTORY_KEEP);
 	ui_history_path(history_file, sizeof(history_file));
 	if (history_file[0])
 		read_history(history_file);
-	snprintf(cur_prompt, sizeof(cur_prompt), "%s", MAIN_PROMPT);
+	snprintf(cur_prompt, sizeof(cur_prompt), "%s", UI_MAIN_PROMPT);
 	rl_callback_handler_install(cur_prompt, on_line);
 
 	/* After the inputrc was read: what must hold whatever it says. */
@@ -381,7 +392,7 @@ void ui_prompt_free(struct ui *ui)
 
 void ui_prompt_update(struct ui *ui)
 {
-	const char *want = ui->pending ? cmd_pending_prompt(ui->pending) : MAIN_PROMPT;
+	const char *want = ui->pending ? cmd_pending_prompt(ui->pending) : UI_MAIN_PROMPT;
 
 	if (!want || !*want)
 		want = "confirm: ";
@@ -547,78 +558,4 @@ void ui_prompt_key(struct ui *ui, int key)
 		wtimeout(stdscr, UI_TICK_MS);
 	}
 	feed(buf, n);
-}
-
-/* ---- the prompt row ---------------------------------------------------------- */
-
-static void strip_markers(char *dst, size_t len, const char *src)
-{
-	size_t k = 0;
-
-	for (; *src && k + 1 < len; src++)
-		if (*src != RL_PROMPT_START_IGNORE && *src != RL_PROMPT_END_IGNORE)
-			dst[k++] = *src;
-	dst[k] = '\0';
-}
-
-void ui_draw_prompt(struct ui *ui)
-{
-	const struct ui_rect *r = &ui->lay.prompt;
-	char prompt[512], before[4096], all[4608];
-	int pw, cursor, offset = 0, avail = r->w - 1, x;
-	bool active = ui->focus == UI_FOCUS_PROMPT || ui->pending;
-
-	if (r->w < 2)
-		return;
-	if (ui->asking_quit) {
-		char q[160];
-
-		snprintf(q, sizeof(q), "%d operation%s still running. Quit anyway? [y/N] ", ui->last_ops,
-			 ui->last_ops == 1 ? " is" : "s are");
-		x = ui_puts(ui, r->y, r->x, avail, UI_WARN, q);
-		move(r->y, r->x + x);
-		curs_set(1);
-		return;
-	}
-	strip_markers(prompt, sizeof(prompt), active && rl_display_prompt ? rl_display_prompt : MAIN_PROMPT);
-	if (!active) {
-		x = ui_puts(ui, r->y, r->x, avail, UI_DIM, prompt);
-		x += ui_puts(ui, r->y, r->x + x, avail - x, UI_DIM, rl_line_buffer ? rl_line_buffer : "");
-		ui_puts(ui, r->y, r->x + x, avail - x, UI_DIM, "  (: or Enter to type a command)");
-		curs_set(0);
-		return;
-	}
-	snprintf(before, sizeof(before), "%.*s", rl_point, rl_line_buffer ? rl_line_buffer : "");
-	pw = ui_strwidth(prompt);
-	cursor = pw + ui_strwidth(before);
-	if (cursor > avail - 1)
-		offset = cursor - (avail - 1);
-	if (offset == 0) {
-		x = ui_puts(ui, r->y, r->x, avail, ui->pending ? UI_WARN : UI_KEY, prompt);
-		ui_puts(ui, r->y, r->x + x, avail - x, UI_NORMAL, rl_line_buffer ? rl_line_buffer : "");
-	} else {
-		/* Scrolled: drop whole characters from the left until the
-		 * cursor fits after a one-column marker. */
-		const char *p;
-		int skipped = 0, need = cursor - (avail - 2);
-
-		snprintf(all, sizeof(all), "%s%s", prompt, rl_line_buffer ? rl_line_buffer : "");
-		p = all;
-		while (*p && skipped < need) {
-			char one[8];
-			size_t k = 1;
-
-			while (k < 6 && (p[k] & 0xc0) == 0x80)
-				k++;
-			memcpy(one, p, k);
-			one[k] = '\0';
-			skipped += ui_strwidth(one);
-			p += k;
-		}
-		ui_puts(ui, r->y, r->x, 1, UI_DIM, ui->utf8 ? "\u2026" : "<");
-		ui_puts(ui, r->y, r->x + 1, avail - 1, UI_NORMAL, p);
-		offset = skipped - 1;
-	}
-	move(r->y, r->x + cursor - offset);
-	curs_set(1);
 }

@@ -5,10 +5,12 @@ prompt (completion, ^C, Esc, help) and its history file."""
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import tap  # noqa: E402
+from simharness import Sim  # noqa: E402
 from tuiharness import Screen, colour_escapes, overlay, site_pane_titles, TMUX  # noqa: E402
 
 
@@ -125,7 +127,7 @@ def test_prompt_completion_ctrl_c_escape_and_help():
         scr.wait_for(lambda t: scr.prompt().rstrip() == "ssisdr>", timeout=3)
         # Esc: the keys of the panes
         scr.key("Escape")
-        foot = scr.wait_for(lambda t: "quit" in scr.footer() and "command" in scr.footer(), timeout=3)
+        scr.wait_for(lambda t: "quit" in scr.footer() and "command" in scr.footer(), timeout=3)
         footer = scr.footer()
         tap.ok("failover" in footer, "operate mode: the footer shows the failover key", footer=footer)
         scr.type("?")
@@ -137,11 +139,10 @@ def test_prompt_completion_ctrl_c_escape_and_help():
         scr.type(":")
         scr.wait_for(lambda t: "complete" in scr.footer(), timeout=3)
         scr.line("help ir start")
-        text = scr.wait_for("help: ir start", timeout=3)
+        scr.wait_for("help: ir start", timeout=3)
         scr.key("Escape")
         scr.wait_gone("help: ir start", timeout=3)
         tap.ok(True, "help COMMAND opens and Esc closes the overlay")
-        del foot
 
 
 def test_history_is_kept():
@@ -172,7 +173,7 @@ def test_ctrl_d_quits_and_sigterm_restores_the_terminal():
                "the terminal is back on the normal screen")
     with Screen(["--demo"]) as scr:
         scr.wait_for(demo_ready, timeout=20)
-        os.kill(scr.pid, 15)
+        os.kill(scr.console_pid(), 15)
         tap.eq(scr.wait_exit(), 128 + 15, "SIGTERM: the console leaves with 128+15")
         tap.eq(scr.tmux("display-message", "-p", "-t", "t", "#{alternate_on}").strip(), "0",
                "SIGTERM: the terminal is restored")
@@ -182,15 +183,44 @@ def test_log_scrolls_back_and_follows():
     need_tmux()
     with Screen(["--demo"], width=80, height=24) as scr:
         scr.wait_for(demo_ready, timeout=20)
-        for i in range(6):
+        for i in range(3):
             scr.line("status")
-        scr.wait_for(lambda t: t.count("\u203a status") >= 1, timeout=5)
+        scr.wait_for(lambda t: scr.prompt().rstrip() == "ssisdr>", timeout=5)
+        time.sleep(0.3)
         scr.key("PPage")
-        text = scr.wait_for("scrolled back", timeout=3)
+        text = scr.wait_for("rows back", timeout=3)
         tap.ok("End follows" in text, "the log title says how to follow again", screen=text)
         scr.key("Escape")
         scr.key("End")
-        scr.wait_gone("scrolled back", timeout=3)
+        scr.wait_gone("rows back", timeout=3)
+
+
+def test_managed_instance_shows_the_schedules():
+    need_tmux()
+    with Screen(["--demo", "mi"]) as scr:
+        text = scr.wait_for(lambda t: re.search(r"schedules \d+ enabled", t), timeout=20)
+        tap.ok(re.search(r"schedules 2 enabled . 0 disabled\s+\S+ ok", text),
+               "the primary instance's schedules are enabled, as expected", screen=text)
+        tap.ok(re.search(r"schedules 0 enabled . 2 disabled\s+\S+ ok", text),
+               "the secondary instance's schedules are disabled, as expected", screen=text)
+
+
+def test_switching_pairs():
+    need_tmux()
+    with Sim("demo", time_scale=60, pairs=2) as sim:
+        with Screen(["--config", os.path.join(sim.dir, "ssisdr.conf")]) as scr:
+            scr.wait_for(lambda t: "[1/2]" in scr.header() and "PRIMARY" in t, timeout=20)
+            scr.key("Escape")
+            scr.key("Tab")
+            text = scr.wait_for(lambda t: "[2/2]" in scr.header(), timeout=5)
+            tap.ok(re.search(r"failover group fg-ssisdb-02", text), "Tab shows the second pair", screen=text)
+            scr.key("BTab")
+            scr.wait_for(lambda t: "[1/2]" in scr.header(), timeout=5)
+            scr.key(":")
+            name = sim.state()["pairs"][1]["name"]
+            scr.line("pair %s" % name)
+            scr.wait_for(lambda t: "[2/2]" in scr.header(), timeout=5)
+            tap.ok(True, "the pair command switches too")
 
 
 if __name__ == "__main__":

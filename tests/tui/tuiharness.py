@@ -97,8 +97,10 @@ class Screen:
         self.env = {k: v for k, v in self.env.items() if v is not None}
         self.started = False
         self.pid = None
+        self.socket_path = None
         # record: every byte the console writes goes to this file (pipe-pane)
         self.record = os.path.join(self.state_dir, "output.raw") if record else None
+        self.status_file = os.path.join(self.state_dir, "exit-status")
 
     # -- life cycle --
 
@@ -119,19 +121,42 @@ class Screen:
         return cp.stdout.decode(errors="replace")
 
     def command(self):
+        """The shell command tmux runs: the console, then its exit status
+        into a file (tmux 3.3 does not always reap a pane's process at
+        once, so #{pane_dead_status} cannot be relied on)."""
         parts = []
         if self.record:
             # Wait for pipe-pane to be in place, so the recording has every byte.
-            parts = ["while [ ! -e %s ]; do sleep 0.02; done;" % shlex.quote(self.record + ".go")]
-        parts += ["exec", "env"]
+            parts.append("while [ ! -e %s ]; do sleep 0.02; done;" % shlex.quote(self.record + ".go"))
+        words = ["env"]
         for k in self.unset:
-            parts += ["-u", k]
+            words += ["-u", k]
         for k, v in sorted(self.env.items()):
-            parts.append("%s=%s" % (k, v))
-        parts.append(self.binary)
-        parts += self.args
-        skip = 1 if self.record else 0
-        return " ".join(p if i <= skip else shlex.quote(p) for i, p in enumerate(parts))
+            words.append("%s=%s" % (k, v))
+        words.append(self.binary)
+        words += self.args
+        parts.append(" ".join(shlex.quote(w) for w in words) + ";")
+        parts.append("echo $? > %s" % shlex.quote(self.status_file))
+        return " ".join(parts)
+
+    def console_pid(self, timeout=5.0):
+        """The pid of the console (a child of the pane's shell)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    with open("/proc/%s/stat" % entry) as f:
+                        stat = f.read()
+                except OSError:
+                    continue
+                comm = stat[stat.find("(") + 1:stat.rfind(")")]
+                ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+                if ppid == self.pid and comm == "ssisdr":
+                    return int(entry)
+            time.sleep(0.05)
+        raise ScreenError("no ssisdr process under the pane's shell %s" % self.pid)
 
     def start(self):
         if not os.access(self.binary, os.X_OK):
@@ -148,6 +173,7 @@ class Screen:
                        check=True, env=env, stdin=subprocess.DEVNULL, timeout=10)
         self.started = True
         _live.add(self)
+        self.socket_path = self.tmux("display-message", "-p", "#{socket_path}", check=False).strip()
         pid = self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}", check=False).strip()
         self.pid = int(pid) if pid.isdigit() else None
         # resize-window works with no client attached only with window-size manual
@@ -165,6 +191,11 @@ class Screen:
         if self.started:
             self.tmux("kill-server", check=False)
             self.started = False
+            if self.socket_path and os.path.basename(self.socket_path) == self.socket:
+                try:
+                    os.unlink(self.socket_path)  # tmux leaves it behind
+                except OSError:
+                    pass
             if self.pid:
                 deadline = time.monotonic() + grace
                 while _alive(self.pid) and time.monotonic() < deadline:
@@ -187,8 +218,13 @@ class Screen:
         self.tmux("send-keys", "-t", "t", "-l", text)
 
     def key(self, *names):
-        """Send keys by tmux name: Enter, Escape, Tab, BTab, C-c, PPage, ..."""
-        self.tmux("send-keys", "-t", "t", *names)
+        """Send keys by tmux name: Enter, Escape, Tab, BTab, C-c, PPage, ...
+        A lone Escape is followed by a short pause, as a person's would be:
+        the console tells Esc from the start of a key sequence by timing."""
+        for name in names:
+            self.tmux("send-keys", "-t", "t", name)
+            if name == "Escape":
+                time.sleep(0.1)
 
     def line(self, text):
         self.type(text)
@@ -210,11 +246,13 @@ class Screen:
         return self.capture().split("\n")
 
     def dead(self):
-        """None while the program runs, else its exit status."""
-        out = self.tmux("display-message", "-p", "-t", "t", "#{pane_dead} #{pane_dead_status}", check=False).split()
-        if out and out[0] == "1":
-            return int(out[1]) if len(out) > 1 and out[1].isdigit() else -1
-        return None
+        """None while the console runs, else its exit status."""
+        try:
+            with open(self.status_file) as f:
+                text = f.read().strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
 
     def wait_for(self, cond, timeout=15.0, interval=0.05):
         """Poll the screen until cond holds: a substring, a compiled regex
