@@ -144,6 +144,8 @@ struct drill {
 	int nreasons;
 	char report_md[RB_PATH_MAX];
 	char report_json[RB_PATH_MAX];
+	bool reported;                /* drill_finish() wrote the reports */
+	char finish_error[512];       /* drill_async_finish(): why it could not */
 	/* a skip or abort asked for while a step runs */
 	int cancel;                   /* 0, 1 skip, 2 abort, 3 detach */
 	char cancel_reason[256];
@@ -267,7 +269,10 @@ int drill_async_next(struct drill *d);
 /* Run steps until one fails, the drill ends, or drill_async_pause(). */
 int drill_async_run(struct drill *d);
 void drill_async_pause(struct drill *d);
-/* Is a step running on the drill's thread? */
+/* drill_finish() on the drill's thread (it waits for a poll): then
+ * d->reported, or d->finish_error. 0, or -1 while a step runs. */
+int drill_async_finish(struct drill *d);
+/* Is a step (or the finish) running on the drill's thread? */
 bool drill_async_busy(struct drill *d);
 /* What the running step asks, if anything (kind DRILL_Q_NONE: nothing). */
 void drill_question(struct drill *d, struct drill_question *q);

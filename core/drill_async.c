@@ -12,7 +12,7 @@
 #include "core/cmd.h"
 #include "core/drill_impl.h"
 
-enum { CMD_NONE = 0, CMD_NEXT, CMD_RUN };
+enum { CMD_NONE = 0, CMD_NEXT, CMD_RUN, CMD_FINISH };
 
 struct drill_async {
 	pthread_t thread;
@@ -127,6 +127,19 @@ static void *main_loop(void *arg)
 		a->busy = true;
 		a->pause = false;
 		pthread_mutex_unlock(&a->m);
+		if (cmd == CMD_FINISH) {
+			char err[512] = "";
+
+			if (drill_finish(d, err, sizeof(err))) {
+				drill_lock(d);
+				snprintf(d->finish_error, sizeof(d->finish_error), "%s", err);
+				drill_unlock(d);
+			}
+			pthread_mutex_lock(&a->m);
+			a->busy = false;
+			pthread_cond_broadcast(&a->cv);
+			continue;
+		}
 		do {
 			enum drill_step_state st = drill_step_next(d, &io);
 
@@ -190,6 +203,11 @@ int drill_async_next(struct drill *d)
 int drill_async_run(struct drill *d)
 {
 	return post(d, CMD_RUN);
+}
+
+int drill_async_finish(struct drill *d)
+{
+	return post(d, CMD_FINISH);
 }
 
 void drill_async_pause(struct drill *d)

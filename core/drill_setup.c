@@ -473,6 +473,10 @@ int drill_finish(struct drill *d, char *err, size_t errlen)
 		drill_state_save(d, ignored, sizeof(ignored));
 		return -1;
 	}
+	drill_lock(d);
+	d->reported = true;
+	d->finish_error[0] = '\0';
+	drill_unlock(d);
 	audit(d, "drill-finished");
 	events_add(d->con->events, d->passed ? SEV_OK : SEV_CRITICAL, "[drill %s] %s; report %s", d->rb->name,
 		   d->passed ? "PASSED" : "FAILED", d->report_md);

@@ -46,3 +46,8 @@ bool datum_ok(const struct datum *d)
 {
 	return d->read_at > 0 && d->error[0] == '\0';
 }
+
+double model_stale_after(long refresh, long request_timeout)
+{
+	return 3.0 * (double)(refresh < 1 ? 1 : refresh) + (double)(request_timeout > 0 ? request_timeout : 0);
+}

@@ -165,5 +165,8 @@ const char *severity_name(enum severity sev);     /* "ok" "info" "warning" "crit
 /* Seconds since d was last read at `now`; a huge value if never. */
 double datum_age(const struct datum *d, double now);
 bool datum_ok(const struct datum *d); /* read at least once and the last try succeeded */
+/* How old a datum may be before it is stale: three poll intervals, plus the
+ * request timeout a cycle can take when a region hangs. */
+double model_stale_after(long refresh, long request_timeout);
 
 #endif

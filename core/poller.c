@@ -142,7 +142,7 @@ static struct snapshot *first_snapshot(const struct ssisdr_config *cfg)
 
 static void evaluate(struct poller *p, struct snapshot *s, double now)
 {
-	struct rule_context ctx = { .now = now };
+	struct rule_context ctx = { .now = now, .request_timeout = p->cfg->console.request_timeout };
 
 	pthread_mutex_lock(&p->lock);
 	ctx.refresh = p->interval;

@@ -55,7 +55,7 @@ static const struct rule_info rule_infos[RULE_COUNT] = {
 	[RULE_AUTOMATIC_FAILOVER_POLICY] = { "automatic-failover-policy", SEV_INFO,
 		"The failover group's policy is Automatic: Azure may move the primary role on its own." },
 	[RULE_STALE_DATA] = { "stale-data", SEV_WARNING,
-		"Some data of a site is older than three refresh intervals, or could never be read." },
+		"Some data of a site is older than three refresh intervals plus the request timeout, or could never be read." },
 };
 
 static rule_check *const rule_checks[RULE_COUNT] = {
@@ -109,7 +109,7 @@ void rule_evaluate(struct model_pair *pair, const struct rule_context *ctx)
 
 	if (!pair || !ctx)
 		return;
-	run.stale_after = 3.0 * (double)(ctx->refresh < 1 ? 1 : ctx->refresh);
+	run.stale_after = model_stale_after(ctx->refresh, ctx->request_timeout);
 	pair->nfindings = 0;
 	for (int id = 0; id < RULE_COUNT; id++)
 		rule_checks[id](&run);

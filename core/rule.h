@@ -18,6 +18,10 @@
 struct rule_context {
 	double now;      /* wall-clock seconds */
 	long refresh;    /* poll interval, seconds (taken as 1 s when less) */
+	/* A cycle lasts up to the request timeout (a hung region's calls time out
+	 * before the cycle publishes), so data is stale only when older than
+	 * 3 x refresh + request_timeout; 0 leaves 3 x refresh. */
+	long request_timeout;
 	long rpo_target; /* seconds; 0: no RPO target, lag-over-rpo stays silent */
 	long rto_target; /* seconds; 0: no RTO target */
 };

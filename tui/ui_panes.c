@@ -1,7 +1,7 @@
 /* The header, the two site panes and the failover group line.
  *
  * Every datum shown carries its freshness: a value whose last read failed
- * says so, and one older than three refresh intervals is marked stale with
+ * says so, and one past model_stale_after() is marked stale with
  * its age and the error ("⚠ stale 4m10s: ARM timeout"), so old data never
  * passes for fresh. */
 #include <config.h>
@@ -16,7 +16,7 @@
 
 static double stale_after(const struct ui *ui)
 {
-	return 3.0 * (double)ui_refresh_seconds(ui);
+	return model_stale_after(ui_refresh_seconds(ui), ui->con->cfg->console.request_timeout);
 }
 
 /* Add the note rows (at most two, wrapped) for a datum that is not fresh
@@ -89,7 +89,7 @@ void ui_row_stale(struct ui *ui, struct ui_row *r, const struct datum *d)
 
 /* ---- the header ------------------------------------------------------ */
 
-/* How many of a site's datums are older than three refresh intervals. */
+/* How many of a site's datums are stale (model_stale_after). */
 static int site_stale(const struct ui *ui, const struct model_site *s)
 {
 	const struct datum *ds[] = { &s->ir.d, &s->triggers.d, &s->pipelines.d, &s->fog.d, &s->link.d,

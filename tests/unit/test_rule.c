@@ -994,6 +994,25 @@ static void test_stale_data_boundary(void **state)
 	free(pair);
 }
 
+/* A cycle may last up to the request timeout while a region hangs, so the
+ * other region's data, read at the end of each such cycle, must not turn
+ * stale merely because the cycles got longer. */
+static void test_stale_data_allows_for_the_request_timeout(void **state)
+{
+	struct model_pair *pair = healthy_pair(false);
+	struct rule_context ctx = default_ctx;
+
+	(void)state;
+	ctx.request_timeout = 15;
+	aged(&EAST(pair)->catalog.d, 44, ""); /* 3 x 10 s + 15 s = 45 s */
+	rule_evaluate(pair, &ctx);
+	EXPECT_NONE(pair, "stale-data");
+	aged(&EAST(pair)->catalog.d, 46, "");
+	rule_evaluate(pair, &ctx);
+	EXPECT(pair, "stale-data", SEV_WARNING, "eastus", "refresh", "stale after 45 s");
+	free(pair);
+}
+
 static void test_stale_data_before_the_first_try(void **state)
 {
 	struct model_pair *pair = healthy_pair(false);
@@ -1218,6 +1237,7 @@ int main(void)
 		cmocka_unit_test(test_automatic_failover_policy),
 		cmocka_unit_test(test_stale_data_names_the_oldest),
 		cmocka_unit_test(test_stale_data_boundary),
+		cmocka_unit_test(test_stale_data_allows_for_the_request_timeout),
 		cmocka_unit_test(test_stale_data_before_the_first_try),
 		cmocka_unit_test(test_site_unreachable_hides_stale_data),
 		cmocka_unit_test(test_site_unreachable_needs_sql_to_fail_too),
