@@ -232,6 +232,14 @@ static enum cmd_result plan_mutating(struct cmd_call *call, struct cmd_pending *
 		free(pd);
 		return CMD_ERROR;
 	}
+	/* before "nothing to do": the snapshot may not show a running operation's effect yet */
+	if (pd->plan.lock_key[0] && op_lock_busy(con, pd->plan.lock_key)) {
+		cmd_print(&call->out, SEV_WARNING,
+			  "refused: an operation on %s is still running; wait for it (see log) before starting another",
+			  pd->plan.lock_key);
+		free(pd);
+		return CMD_REFUSED;
+	}
 	if (pd->plan.nothing_to_do[0]) {
 		cmd_print(&call->out, SEV_OK, "nothing to do: %s", pd->plan.nothing_to_do);
 		free(pd);
@@ -242,13 +250,6 @@ static enum cmd_result plan_mutating(struct cmd_call *call, struct cmd_pending *
 		cmd_print(&call->out, SEV_INFO, "dry run: nothing was changed");
 		free(pd);
 		return CMD_OK;
-	}
-	if (op_lock_busy(con, pd->plan.lock_key)) {
-		cmd_print(&call->out, SEV_WARNING,
-			  "refused: an operation on %s is still running; wait for it (see log) before starting another",
-			  pd->plan.target);
-		free(pd);
-		return CMD_REFUSED;
 	}
 	pd->call = *call;
 	/* argv points into call->buf: re-point it into the copy */

@@ -31,6 +31,7 @@ int cmd_ir_plan(struct cmd_call *call, struct plan *plan)
 	if (!p || (site = cmd_site_arg(call, call->argv[0])) < 0)
 		return -1;
 	ms = &p->sites[site];
+	snprintf(plan->lock_key, sizeof(plan->lock_key), "%s/%s/ir", cp->name, ms->name);
 	if (ms->ir.d.read_at > 0 && !ms->ir.d.error[0]) {
 		const char *want = mode == MODE_START ? "Started" : "Stopped";
 		const char *moving = mode == MODE_START ? "Starting" : "Stopping";
@@ -46,7 +47,6 @@ int cmd_ir_plan(struct cmd_call *call, struct plan *plan)
 		 cp->sites[site].factory.name, ms->name);
 	snprintf(plan->target, sizeof(plan->target), "%s", ms->name);
 	snprintf(plan->target_what, sizeof(plan->target_what), "site");
-	snprintf(plan->lock_key, sizeof(plan->lock_key), "%s/%s/ir", cp->name, ms->name);
 	ir_path(&cp->sites[site], mode, path, sizeof(path));
 	plan_step(plan, ms->name, "ARM", "POST %s (long-running: %s)", path,
 		  mode == MODE_STOP ? "a few minutes"

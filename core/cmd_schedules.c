@@ -32,6 +32,7 @@ int cmd_schedules_plan(struct cmd_call *call, struct plan *plan)
 
 	if (!p)
 		return -1;
+	snprintf(plan->lock_key, sizeof(plan->lock_key), "%s/schedules", call_config(call)->name);
 	if (!p->mi) {
 		cmd_print(&call->out, SEV_WARNING,
 			  "schedules sync: pair %s is on Azure SQL Database, which has no SQL Agent; nothing to sync", p->name);
@@ -53,7 +54,6 @@ int cmd_schedules_plan(struct cmd_call *call, struct plan *plan)
 		 p->sites[1 - pri].name, p->sites[pri].name);
 	snprintf(plan->target, sizeof(plan->target), "%s", call_config(call)->sites[pri].failover_group);
 	snprintf(plan->target_what, sizeof(plan->target_what), "failover group");
-	snprintf(plan->lock_key, sizeof(plan->lock_key), "%s/schedules", call_config(call)->name);
 	plan_site(plan, &p->sites[1 - pri], 1 - pri, false);
 	plan_site(plan, &p->sites[pri], pri, true);
 	if (!plan->nnames)

@@ -247,12 +247,12 @@ struct snapshot *drill_fresh_snapshot(struct drill *d, long timeout_ms)
 
 void drill_env_of(struct drill *d, const struct snapshot *s, struct drill_env *env)
 {
-	long refresh = d->con->cfg->console.refresh;
+	const struct config_console *cc = &d->con->cfg->console;
 
 	env->pair = &s->pairs[d->pair];
 	env->cp = &d->con->cfg->pairs[d->pair];
 	env->now = drill_now();
-	env->stale_after = 3.0 * (double)(refresh < 1 ? 1 : refresh);
+	env->stale_after = model_stale_after(cc->refresh, cc->request_timeout);
 	env->rpo_target = d->rpo_target;
 	env->rto_target = d->rto_target;
 	env->vars = &d->vars;

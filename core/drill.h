@@ -236,7 +236,7 @@ struct drill_env {
 	const struct model_pair *pair;
 	const struct config_pair *cp;
 	double now;
-	double stale_after;           /* seconds: 3 x refresh */
+	double stale_after;           /* seconds: model_stale_after() */
 	long rpo_target, rto_target;
 	const struct rb_vars *vars;   /* primary, secondary, *_ir_state */
 };

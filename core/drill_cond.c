@@ -1,8 +1,8 @@
 /* Drill conditions (ssisdr-runbook(5)): each is evaluated on one snapshot
  * of the pair and returns whether it holds plus one line of evidence with
- * the values it saw. Data that was never read, or is older than three
- * refresh intervals, is not evidence: the condition does not hold and says
- * "no fresh data". */
+ * the values it saw. Data that was never read, or is stale (older than
+ * env->stale_after, model_stale_after() as for the findings), is not
+ * evidence: the condition does not hold and says "no fresh data". */
 #include <config.h>
 
 #include <stdio.h>

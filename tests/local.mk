@@ -24,6 +24,7 @@ UNIT_TESTS = \
 # C tests that run the core against the simulator
 SIMC_TESTS = \
 	tests/unit/test_poller \
+	tests/unit/test_cmd \
 	tests/unit/test_arm_client \
 	tests/unit/test_auth \
 	tests/unit/test_sql
@@ -50,6 +51,10 @@ tests_unit_test_arm_client_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_poller_SOURCES = tests/unit/test_poller.c $(SIMPROC)
 tests_unit_test_poller_CFLAGS = $(UNIT_CFLAGS) $(CURL_CFLAGS)
 tests_unit_test_poller_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+
+tests_unit_test_cmd_SOURCES = tests/unit/test_cmd.c $(SIMPROC)
+tests_unit_test_cmd_CFLAGS = $(UNIT_CFLAGS) $(CURL_CFLAGS)
+tests_unit_test_cmd_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 
 tests_unit_test_auth_SOURCES = tests/unit/test_auth.c $(SIMPROC)
 tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS) $(CURL_CFLAGS)
@@ -83,7 +88,8 @@ SIM_TESTS = \
 	tests/sim/test_sim_sql.py
 # ssisdr status against the simulator
 STATUS_TESTS = \
-	tests/status/test_status.py
+	tests/status/test_status.py \
+	tests/exec/test_exec.py
 # the screen, end to end through tmux
 TUI_TESTS = \
 	tests/tui/test_tui_screen.py \
