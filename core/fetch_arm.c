@@ -241,6 +241,20 @@ out:
 	free(fresh);
 }
 
+/* What both kinds of failover group have in common. */
+static void fill_fog(struct model_fog *f, const char *name, const char *role, const char *state,
+		     const char *policy, int grace, size_t npartners, const char *partner_role,
+		     const char *partner_location)
+{
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->role = parse_role(role);
+	snprintf(f->replication_state, sizeof(f->replication_state), "%s", state);
+	snprintf(f->policy, sizeof(f->policy), "%s", policy);
+	f->grace_minutes = grace;
+	f->partner_role = npartners ? parse_role(partner_role) : ROLE_UNKNOWN;
+	snprintf(f->partner_location, sizeof(f->partner_location), "%s", npartners ? partner_location : "");
+}
+
 static void apply_fog(struct model_site *site, const struct arm_call *c, bool mi, double now)
 {
 	struct model_fog *f = &site->fog;
@@ -255,14 +269,8 @@ static void apply_fog(struct model_site *site, const struct arm_call *c, bool mi
 			parse_failed(&f->d, "failover group", err);
 			return;
 		}
-		snprintf(f->name, sizeof(f->name), "%s", a.name);
-		f->role = parse_role(a.replication_role);
-		snprintf(f->replication_state, sizeof(f->replication_state), "%s", a.replication_state);
-		snprintf(f->policy, sizeof(f->policy), "%s", a.failover_policy);
-		f->grace_minutes = a.grace_minutes;
-		f->partner_role = a.partner_region_count ? parse_role(a.partner_regions[0].replication_role) : ROLE_UNKNOWN;
-		snprintf(f->partner_location, sizeof(f->partner_location), "%s",
-			 a.partner_region_count ? a.partner_regions[0].location : "");
+		fill_fog(f, a.name, a.replication_role, a.replication_state, a.failover_policy, a.grace_minutes,
+			 a.partner_region_count, a.partner_regions[0].replication_role, a.partner_regions[0].location);
 		snprintf(f->primary_mi_id, sizeof(f->primary_mi_id), "%s", a.primary_mi_id);
 	} else {
 		struct arm_fog a;
@@ -271,14 +279,8 @@ static void apply_fog(struct model_site *site, const struct arm_call *c, bool mi
 			parse_failed(&f->d, "failover group", err);
 			return;
 		}
-		snprintf(f->name, sizeof(f->name), "%s", a.name);
-		f->role = parse_role(a.replication_role);
-		snprintf(f->replication_state, sizeof(f->replication_state), "%s", a.replication_state);
-		snprintf(f->policy, sizeof(f->policy), "%s", a.failover_policy);
-		f->grace_minutes = a.grace_minutes;
-		f->partner_role = a.partner_count ? parse_role(a.partners[0].replication_role) : ROLE_UNKNOWN;
-		snprintf(f->partner_location, sizeof(f->partner_location), "%s",
-			 a.partner_count ? a.partners[0].location : "");
+		fill_fog(f, a.name, a.replication_role, a.replication_state, a.failover_policy, a.grace_minutes,
+			 a.partner_count, a.partners[0].replication_role, a.partners[0].location);
 	}
 	read_ok(&f->d, now);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/fetch.h"
+#include "core/util.h"
 #include "core/sql.h"
 
 struct sql_worker {
@@ -31,22 +32,6 @@ struct sql_worker {
 	struct model_jobs jobs;
 };
 
-static double wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void stamp(struct datum *d, int rc, const char *what, const char *err, double now)
 {
 	d->tried_at = now;
@@ -65,31 +50,31 @@ static void read_ssisdb(struct sql_worker *w, struct model_link *link, struct mo
 	char err[MODEL_ERR_MAX], what[128];
 	struct model_link l = *link;
 	struct model_catalog c = *cat;
-	double now = wall_now();
+	double now = util_wall_now();
 	int rc;
 
 	snprintf(what, sizeof(what), "SSISDB %s", w->label);
-	if (sql_site_db_get(w->ssisdb, mono_now(), &conn, err, sizeof(err))) {
+	if (sql_site_db_get(w->ssisdb, util_mono_now(), &conn, err, sizeof(err))) {
 		stamp(&link->d, -1, what, err, now);
 		stamp(&cat->d, -1, what, err, now);
 		return;
 	}
 	rc = sql_read_link(conn, &l, err, sizeof(err));
-	now = wall_now();
+	now = util_wall_now();
 	if (rc == 0)
 		*link = l;
 	stamp(&link->d, rc, what, err, now);
 	if (rc) {
-		sql_site_db_failed(w->ssisdb, mono_now());
+		sql_site_db_failed(w->ssisdb, util_mono_now());
 		stamp(&cat->d, -1, what, err, now);
 		return;
 	}
 	rc = sql_read_catalog(conn, &c, err, sizeof(err));
-	now = wall_now();
+	now = util_wall_now();
 	if (rc == 0)
 		*cat = c;
 	else
-		sql_site_db_failed(w->ssisdb, mono_now());
+		sql_site_db_failed(w->ssisdb, util_mono_now());
 	stamp(&cat->d, rc, what, err, now);
 }
 
@@ -102,19 +87,19 @@ static void read_msdb(struct sql_worker *w, struct model_jobs *jobs)
 
 	snprintf(what, sizeof(what), "msdb %s", w->label);
 	if (!j) {
-		stamp(&jobs->d, -1, what, "out of memory", wall_now());
+		stamp(&jobs->d, -1, what, "out of memory", util_wall_now());
 		return;
 	}
 	*j = *jobs;
-	rc = sql_site_db_get(w->msdb, mono_now(), &conn, err, sizeof(err));
+	rc = sql_site_db_get(w->msdb, util_mono_now(), &conn, err, sizeof(err));
 	if (rc == 0) {
 		rc = sql_read_jobs(conn, j, err, sizeof(err));
 		if (rc)
-			sql_site_db_failed(w->msdb, mono_now());
+			sql_site_db_failed(w->msdb, util_mono_now());
 		else
 			*jobs = *j;
 	}
-	stamp(&jobs->d, rc, what, err, wall_now());
+	stamp(&jobs->d, rc, what, err, util_wall_now());
 	free(j);
 }
 
@@ -199,19 +184,9 @@ void sql_worker_kick(struct sql_worker *w, unsigned long gen)
 
 bool sql_worker_wait(struct sql_worker *w, unsigned long gen, double deadline)
 {
-	struct timespec until;
-	double left = deadline - mono_now();
+	struct timespec until = util_deadline_ms((long)((deadline - util_mono_now()) * 1000));
 	bool finished;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	if (left < 0)
-		left = 0;
-	until.tv_sec += (time_t)left;
-	until.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&w->lock);
 	while (w->done < gen && pthread_cond_timedwait(&w->cond, &w->lock, &until) == 0)
 		;
@@ -258,8 +233,7 @@ void sql_worker_stop(struct sql_worker *w)
 	pthread_cond_broadcast(&w->cond);
 	idle = w->done == w->want;
 	pthread_mutex_unlock(&w->lock);
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 2;
+	until = util_deadline_ms(2000);
 	if (idle || pthread_timedjoin_np(w->thread, NULL, &until) == 0) {
 		if (idle)
 			pthread_join(w->thread, NULL);

@@ -14,14 +14,6 @@
 #include "core/console.h"
 #include "core/poller.h"
 
-static double wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void op_ref(struct op *op)
 {
 	__atomic_add_fetch(&op->refs, 1, __ATOMIC_RELAXED);
@@ -49,16 +41,9 @@ enum op_state op_state(struct op *op)
 
 bool op_wait(struct op *op, long timeout_ms)
 {
-	struct timespec until;
+	struct timespec until = util_deadline_ms(timeout_ms);
 	bool done;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&op->lock);
 	while (op->state == OP_RUNNING) {
 		if (timeout_ms < 0)
@@ -149,13 +134,13 @@ int op_arm(struct op *op, const char *method, const char *path, const char *api_
 int op_verify(struct op *op, bool (*pred)(const struct model_pair *pair, const struct op *op),
 	      long timeout_s, const char *what)
 {
-	double until = wall_now() + (double)timeout_s;
+	double until = util_wall_now() + (double)timeout_s;
 	struct snapshot *s = poller_snapshot(op->con->poller);
 	unsigned long seq = s ? s->seq : 0;
 
 	snap_unref(s);
 	op_progress(op, SEV_INFO, "verifying: %s", what);
-	while (wall_now() < until) {
+	while (util_wall_now() < until) {
 		poller_wake(op->con->poller);
 		s = poller_wait(op->con->poller, seq, 5000);
 		if (s && s->seq > seq) {
@@ -205,7 +190,7 @@ static void *op_main(void *arg)
 	poller_set_fast(op->con->poller, false);
 	pthread_mutex_lock(&op->lock);
 	op->state = rc == 0 ? OP_SUCCEEDED : OP_FAILED;
-	op->finished = wall_now();
+	op->finished = util_wall_now();
 	if (!op->result[0])
 		snprintf(op->result, sizeof(op->result), "%s", rc == 0 ? "done" : "failed");
 	pthread_mutex_unlock(&op->lock);
@@ -277,7 +262,7 @@ int op_start(struct console *con, const struct cmd_def *def, size_t pair, const 
 	op->def = def;
 	op->pair = pair;
 	op->plan = *plan;
-	op->started = wall_now();
+	op->started = util_wall_now();
 	snprintf(op->line, sizeof(op->line), "%s", line);
 	pthread_mutex_init(&op->lock, NULL);
 	pthread_cond_init(&op->done_cond, NULL);

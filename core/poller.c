@@ -16,6 +16,7 @@
 #include "core/fetch.h"
 #include "core/role.h"
 #include "core/rule.h"
+#include "core/util.h"
 
 #define FAST_INTERVAL_S 2
 
@@ -39,22 +40,6 @@ struct poller {
 	poller_event_fn on_event;
 	void *event_user;
 };
-
-static double wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void emit(struct poller *p, enum severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -178,7 +163,7 @@ int poller_cycle(struct poller *p)
 	size_t ncalls = fetch_arm_count(cfg), nsites = cfg->npairs * 2;
 	struct arm_call *calls = calloc(ncalls, sizeof(*calls));
 	struct snapshot *prev = snap_store_get(&p->store), *s;
-	double start = wall_now(), mono_start = mono_now(), deadline, now;
+	double start = util_wall_now(), mono_start = util_mono_now(), deadline, now;
 	unsigned long gen = ++p->gen;
 	bool *finished = calloc(nsites, sizeof(*finished));
 
@@ -199,18 +184,18 @@ int poller_cycle(struct poller *p)
 	for (size_t i = 0; i < nsites; i++)
 		finished[i] = sql_worker_wait(p->workers[i], gen, deadline);
 
-	now = wall_now();
+	now = util_wall_now();
 	fetch_arm_apply(cfg, calls, s->pairs, now);
 	for (size_t i = 0; i < nsites; i++) {
 		sql_worker_apply(p->workers[i], &s->pairs[i / 2].sites[i % 2], now, finished[i],
-				 mono_now() - mono_start);
+				 util_mono_now() - mono_start);
 		if (!finished[i] || s->pairs[i / 2].sites[i % 2].link.d.error[0])
 			s->sql_failures++;
 	}
 	evaluate(p, s, now);
 	s->seq = gen;
 	s->started_at = start;
-	s->finished_at = wall_now();
+	s->finished_at = util_wall_now();
 	s->cycle_ms = (s->finished_at - start) * 1000.0;
 	s->arm_failures = count_failures(calls, ncalls, &s->arm_requests);
 	for (size_t i = 0; i < ncalls; i++)
@@ -247,8 +232,7 @@ static void *poller_main(void *arg)
 		poller_cycle(p);
 		pthread_mutex_lock(&p->lock);
 		interval = p->fast > 0 ? FAST_INTERVAL_S : p->interval;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += interval;
+		until = util_deadline_ms(interval * 1000);
 		while (!p->stop && !p->wake_now &&
 		       pthread_cond_timedwait(&p->wake, &p->lock, &until) == 0)
 			;

@@ -2,6 +2,8 @@
 
 #include "core/snapshot.h"
 
+#include "core/util.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,16 +83,9 @@ struct snapshot *snap_store_get(struct snap_store *st)
 
 struct snapshot *snap_store_wait(struct snap_store *st, unsigned long seq, long timeout_ms)
 {
-	struct timespec until;
+	struct timespec until = util_deadline_ms(timeout_ms);
 	struct snapshot *s;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&st->lock);
 	while ((!st->current || st->current->seq <= seq) &&
 	       pthread_cond_timedwait(&st->published, &st->lock, &until) != ETIMEDOUT)
