@@ -6,6 +6,12 @@ dist_scenario_DATA = \
 	assets/scenarios/vnet.scn \
 	assets/scenarios/split-brain.scn
 
-dist_man_MANS += assets/ssisdr.1 assets/ssisdr-sim.1 assets/ssisdr.conf.5
+runbookdir = $(pkgdatadir)/runbooks
+dist_runbook_DATA = \
+	assets/runbooks/sqldb-failover.runbook \
+	assets/runbooks/mi-failover.runbook \
+	assets/runbooks/attach-new-ir.runbook
+
+dist_man_MANS += assets/ssisdr.1 assets/ssisdr-sim.1 assets/ssisdr.conf.5 assets/ssisdr-runbook.5
 dist_doc_DATA = assets/ssisdr.conf.example
 EXTRA_DIST += assets/install-deps

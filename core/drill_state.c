@@ -312,8 +312,11 @@ int drill_state_load(struct drill *d, const char *path, char *err, size_t errlen
 	str_copy(d->abort_reason, get_str(o, "abort_reason"), sizeof(d->abort_reason));
 	d->vars.n = 0;
 	if (json_object_object_get_ex(o, "placeholders", &vars) && json_object_is_type(vars, json_type_object)) {
-		json_object_object_foreach(vars, k, v)
-			rb_vars_set(&d->vars, k, json_object_get_string(v));
+		struct json_object_iterator it = json_object_iter_begin(vars), end = json_object_iter_end(vars);
+
+		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+			rb_vars_set(&d->vars, json_object_iter_peek_name(&it),
+				    json_object_get_string(json_object_iter_peek_value(&it)));
 	}
 	if (json_object_object_get_ex(o, "phases", &phases))
 		for (int p = RB_PHASE_NONE + 1; p < RB_PHASE_COUNT; p++) {

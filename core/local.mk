@@ -30,9 +30,15 @@ core_libssisdr_core_a_SOURCES = \
 	core/cmd.c core/cmd.h core/cmd_impl.h core/cmd_table.c core/cmd_basic.c \
 	core/cmd_failover.c core/cmd_ir.c core/cmd_triggers.c core/cmd_schedules.c core/cmd_fir.c \
 	core/exec.c core/exec.h \
-	core/demo.c core/demo.h
+	core/demo.c core/demo.h \
+	core/runbook.c core/runbook.h core/runbook_cond.c \
+	core/drill.c core/drill.h core/drill_impl.h core/drill_steps.c core/drill_setup.c \
+	core/drill_cond.c core/drill_state.c core/drill_report.c core/drill_async.c \
+	core/drill_vars.c core/drill_cli.c core/drill_cli.h
 nodist_core_libssisdr_core_a_SOURCES = core/sql_text_mssql.c core/sql_text_sqlite.c
-core_libssisdr_core_a_CPPFLAGS = $(AM_CPPFLAGS) -DSSISDR_BINDIR='"$(bindir)"'
+core_libssisdr_core_a_CPPFLAGS = $(AM_CPPFLAGS) -DSSISDR_BINDIR='"$(bindir)"' \
+	-DSSISDR_RUNBOOKDIR='"$(pkgdatadir)/runbooks"' \
+	-DSSISDR_SRC_RUNBOOKDIR='"$(abs_top_srcdir)/assets/runbooks"'
 core_libssisdr_core_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JSONC_CFLAGS) $(ODBC_CFLAGS) $(INIH_CFLAGS)
 CORE_LIBS = core/libssisdr-core.a $(CURL_LIBS) $(JSONC_LIBS) $(ODBC_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS) -lm
 

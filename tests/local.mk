@@ -20,7 +20,8 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_CFLAGS) $(INIH_CFLAGS) \
 UNIT_TESTS = \
 	tests/unit/test_arm_parse \
 	tests/unit/test_config \
-	tests/unit/test_rule
+	tests/unit/test_rule \
+	tests/unit/test_runbook
 # C tests that run the core against the simulator
 SIMC_TESTS = \
 	tests/unit/test_poller \
@@ -43,6 +44,10 @@ tests_unit_test_config_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_rule_SOURCES = tests/unit/test_rule.c
 tests_unit_test_rule_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rule_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+
+tests_unit_test_runbook_SOURCES = tests/unit/test_runbook.c
+tests_unit_test_runbook_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_runbook_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 
 tests_unit_test_arm_client_SOURCES = tests/unit/test_arm_client.c $(SIMPROC)
 tests_unit_test_arm_client_CFLAGS = $(UNIT_CFLAGS) $(CURL_CFLAGS)
@@ -96,6 +101,8 @@ TUI_TESTS = \
 	tests/tui/test_tui_readonly.py \
 	tests/tui/test_tui_actions.py \
 	tests/tui/test_tui_latency.py
-TESTS += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) tests/lint/test_tsql.sh
-EXTRA_DIST += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) tests/tui/tuiharness.py tests/lint/test_tsql.sh \
+# guided drills, headless, against the simulator
+DRILL_TESTS = tests/drill/test_drill.py
+TESTS += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) $(DRILL_TESTS) tests/lint/test_tsql.sh
+EXTRA_DIST += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) $(DRILL_TESTS) tests/tui/tuiharness.py tests/lint/test_tsql.sh \
 	tests/lib/simharness.py tests/lib/tap.py tests/fixtures

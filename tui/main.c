@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/console.h"
 #include "core/demo.h"
+#include "core/drill_cli.h"
 #include "core/exec.h"
 #include "core/status.h"
 #include "tui/ui.h"
@@ -33,6 +34,8 @@ static void usage(FILE *out)
 		"Usage: ssisdr [OPTIONS]                          the console\n"
 		"       ssisdr [OPTIONS] status [--json] [--pair NAME]\n"
 		"       ssisdr [OPTIONS] exec 'COMMAND LINE' [--yes]\n"
+		"       ssisdr [OPTIONS] drill RUNBOOK [--yes] [--report DIR] [--resume|--discard]\n"
+		"                        [--pair NAME] [--no-optional] [NAME=VALUE...]\n"
 		"\n"
 		"Disaster recovery console for an Azure-SSIS integration runtime dual\n"
 		"standby pair and its Azure SQL failover group.\n"
@@ -51,6 +54,8 @@ static void usage(FILE *out)
 		"exec:   run one console command; a command that changes something prints\n"
 		"        its plan and needs --yes; exit 0 on verified success, 1 failed,\n"
 		"        2 usage, 3 refused\n"
+		"drill:  walk a runbook (ssisdr-runbook(5)) without the screen; exit 0 only\n"
+		"        when the drill passed\n"
 		"See ssisdr(1).\n");
 }
 
@@ -131,6 +136,11 @@ static int screen_main(struct ssisdr_config *cfg, const struct options *o)
 	return rc;
 }
 
+static bool is_command(const char *word)
+{
+	return !strcmp(word, "status") || !strcmp(word, "exec") || !strcmp(word, "drill");
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -158,7 +168,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	/* --demo takes an optional scenario: the next word, unless it is a command */
-	if (o->demo && optind < argc && strcmp(argv[optind], "status") && strcmp(argv[optind], "exec"))
+	if (o->demo && optind < argc && !is_command(argv[optind]))
 		o->scenario = argv[optind++];
 	return -1;
 }
@@ -176,8 +186,8 @@ int main(int argc, char **argv)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
 	command = optind < argc ? argv[optind] : NULL;
-	if (command && strcmp(command, "status") && strcmp(command, "exec")) {
-		fprintf(stderr, "ssisdr: unknown command %s (status or exec; none opens the console)\n", command);
+	if (command && !is_command(command)) {
+		fprintf(stderr, "ssisdr: unknown command %s (status, exec or drill; none opens the console)\n", command);
 		return 2;
 	}
 	if (o.demo) {
@@ -195,6 +205,8 @@ int main(int argc, char **argv)
 		rc = screen_main(&cfg, &o);
 	else if (!strcmp(command, "status"))
 		rc = status_main(argc - optind, argv + optind, &cfg);
+	else if (!strcmp(command, "drill"))
+		rc = drill_main(&cfg, argc - optind, argv + optind, o.read_only);
 	else
 		rc = exec_main(argc - optind, argv + optind, &cfg, &o);
 	config_free(&cfg);
