@@ -19,6 +19,42 @@ static bool is_json_blank(const char *s, size_t len)
 	return true;
 }
 
+/* RFC 3629 UTF-8: json-c's own check only looks at the shape of the bytes,
+ * so overlong forms, encoded surrogates and code points past U+10FFFF would
+ * pass. Returns the offset of the first bad byte, or len. */
+static size_t utf8_bad_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		unsigned char lo = 0x80, hi = 0xbf;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+		else
+			return i;
+		if (i + n >= len) /* the sequence is cut off */
+			return i;
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (size_t k = 2; k <= n; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 /* Any JSON value, including null (*out = NULL), with nothing after it. */
 static int tokenize(const char *body, size_t len, struct json_object **out, char *err,
 		    size_t errlen)
@@ -30,6 +66,11 @@ static int tokenize(const char *body, size_t len, struct json_object **out, char
 
 	if (!tok)
 		return errf(err, errlen, "out of memory while parsing JSON");
+	end = utf8_bad_at((const unsigned char *)body, len);
+	if (end < len) {
+		json_tokener_free(tok);
+		return errf(err, errlen, "invalid UTF-8 at byte %zu", end);
+	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
 					    JSON_TOKENER_VALIDATE_UTF8);
 	value = json_tokener_parse_ex(tok, body, (int)len);

@@ -102,9 +102,13 @@ void arm_error_from_http(long http_status, const char *body, size_t len, struct 
 				 http_status, out->code);
 		return;
 	}
-	if (arm_parse_entra_error(body, len, &entra, NULL, 0) == 0) {
+	if (arm_parse_entra_error(body, len, &entra, NULL, 0) == 0 && entra.error[0]) {
 		str_copy(out->code, entra.error, sizeof out->code);
-		str_copy(out->message, entra.description, sizeof out->message);
+		if (entra.description[0])
+			str_copy(out->message, entra.description, sizeof out->message);
+		else
+			snprintf(out->message, sizeof out->message, "HTTP %ld, error %s", http_status,
+				 entra.error);
 		return;
 	}
 	describe_non_arm_body(http_status, body, len, out);

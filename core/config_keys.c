@@ -167,7 +167,8 @@ static int set_trigger_list(struct parse *p, const char *v, struct config_pair *
 		tok = str_trim(tok);
 		why = check_trigger_name(tok, names, count);
 		names[count++] = tok;
-		tok = comma + 1;
+		if (comma)
+			tok = comma + 1;
 	} while (comma && !why);
 	if (why) {
 		free(names);

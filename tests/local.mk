@@ -106,3 +106,36 @@ DRILL_TESTS = tests/drill/test_drill.py
 TESTS += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) $(DRILL_TESTS) tests/lint/test_tsql.sh
 EXTRA_DIST += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) $(DRILL_TESTS) tests/tui/tuiharness.py tests/lint/test_tsql.sh \
 	tests/lib/simharness.py tests/lib/tap.py tests/fixtures
+
+# Fuzz targets: in make check, a deterministic mutation driver runs each one
+# over its corpus under whatever sanitizers the build has; with
+# --enable-fuzz (clang) they are libFuzzer binaries instead (tests/fuzz/README).
+FUZZ_PROGS = tests/fuzz/fuzz-arm tests/fuzz/fuzz-config tests/fuzz/fuzz-runbook tests/fuzz/fuzz-sql_catalog
+check_PROGRAMS += $(FUZZ_PROGS)
+if ENABLE_FUZZ
+FUZZ_DRIVER =
+FUZZ_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
+else
+FUZZ_DRIVER = tests/fuzz/driver.c
+FUZZ_LINK = $(AM_LDFLAGS)
+TESTS += $(FUZZ_PROGS)
+endif
+FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) -DFUZZ_STRICT_UTF8 -DFUZZ_CORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus"'
+tests_fuzz_fuzz_arm_SOURCES = tests/fuzz/fuzz_arm.c tests/fuzz/fuzz.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_arm_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_arm_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_arm_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c tests/fuzz/fuzz.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_config_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_runbook_SOURCES = tests/fuzz/fuzz_runbook.c tests/fuzz/fuzz.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_runbook_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_runbook_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_runbook_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_sql_catalog_SOURCES = tests/fuzz/fuzz_sql_catalog.c tests/fuzz/fuzz.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_sql_catalog_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_sql_catalog_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_sql_catalog_LDADD = $(CORE_LIBS)
+CLEANFILES += crash-fuzz_*
+EXTRA_DIST += tests/fuzz/README tests/fuzz/make-corpus.py tests/fuzz/corpus

@@ -1182,7 +1182,7 @@ static const struct malformed malformed[] = {
 	{"fog_role_missing.json", K_FOG, "properties.replicationRole: missing"},
 	{"fog_role_null.json", K_FOG, "properties.replicationRole: expected a string, got null"},
 	{"html_502.json", K_FOG_LIST, "invalid JSON at byte 0"},
-	{"invalid_utf8.json", K_FOG, "invalid utf-8"},
+	{"invalid_utf8.json", K_FOG, "invalid UTF-8 at byte"},
 	{"ir_missing_properties.json", K_IR, "properties: missing"},
 	{"ir_name_number.json", K_IR, "name: expected a string, got number"},
 	{"ir_properties_array.json", K_IR, "properties: expected an object, got array"},
@@ -1475,6 +1475,38 @@ static void test_every_body_through_every_parser(void **state)
 	for_each_example_body(cross_parse_body, NULL);
 }
 
+/* json-c checks only the shape of UTF-8; the parsers must refuse overlong
+ * forms, encoded surrogates, code points past U+10FFFF and cut sequences,
+ * and keep accepting real multi-byte text. */
+static void test_strict_utf8(void **state)
+{
+	static const struct {
+		const char *body;
+		bool ok;
+	} cases[] = {
+		{ "{\"name\":\"caf\xc3\xa9\",\"properties\":{\"state\":\"Started\"}}", true },
+		{ "{\"name\":\"\xf0\x9f\x98\x80\",\"properties\":{\"state\":\"Started\"}}", true },
+		{ "{\"name\":\"\xc0\x80\",\"properties\":{}}", false },
+		{ "{\"name\":\"\xed\xa0\x80\",\"properties\":{}}", false },
+		{ "{\"name\":\"\xf4\x90\x80\x80\",\"properties\":{}}", false },
+		{ "{\"name\":\"\xe2\x82\",\"properties\":{}}", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct arm_ir ir;
+		char err[256] = "";
+		int rc = arm_parse_ir(cases[i].body, strlen(cases[i].body), &ir, err, sizeof(err));
+
+		if (cases[i].ok)
+			assert_int_equal(rc, 0);
+		else {
+			assert_int_equal(rc, -1);
+			assert_non_null(strstr(err, "invalid UTF-8"));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1518,6 +1550,7 @@ int main(void)
 		cmocka_unit_test(test_length_is_honoured),
 		cmocka_unit_test(test_truncated_examples_never_crash),
 		cmocka_unit_test(test_every_body_through_every_parser),
+		cmocka_unit_test(test_strict_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
