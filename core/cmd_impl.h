@@ -36,6 +36,9 @@ enum cmd_result cmd_set_run(struct cmd_call *call);
 enum cmd_result cmd_pair_run(struct cmd_call *call);
 enum cmd_result cmd_quit_run(struct cmd_call *call);
 enum cmd_result cmd_findings_run(struct cmd_call *call);
+enum cmd_result cmd_drill_run(struct cmd_call *call);
+/* drill's first argument: the subcommands while a drill runs, else the runbooks. */
+void cmd_drill_complete(struct console *con, void (*add)(void *ctx, const char *word), void *ctx);
 int cmd_failover_plan(struct cmd_call *call, struct plan *plan);
 int cmd_failover_execute(struct op *op);
 int cmd_ir_plan(struct cmd_call *call, struct plan *plan);

@@ -55,6 +55,19 @@ static const struct cmd_def table[] = {
 		  "new IR with those names.",
 	  .mutating = true, .arg = CMD_ARG_FACTORY, .rest = CMD_ARG_IR, .min_args = 2, .max_args = 2,
 	  .plan = cmd_fir_plan, .execute = cmd_fir_execute },
+	{ .name = "drill", .usage = "drill RUNBOOK [NAME=VALUE...]",
+	  .summary = "run a guided DR drill of a runbook here; drill alone lists the runbooks",
+	  .help = "Options: --resume goes on with an unfinished drill of the runbook, --discard starts it over, "
+		  "--no-optional leaves the optional steps out. "
+		  "The drill view lists the steps and shows the current one; n runs it, r runs on until a step "
+		  "fails or the drill ends, s skips it (with a reason), a aborts the drill, d hides or shows the "
+		  "view. The same from the prompt: drill next | run | pause | skip REASON | abort REASON | status. "
+		  "Actions show their plan and wait for their target to be typed, as at the prompt. Progress is "
+		  "saved after every step, so a drill left by the console can be resumed. "
+		  "One drill at a time, on the screen only (headless: ssisdr drill RUNBOOK --yes). "
+		  "See ssisdr-runbook(5).",
+	  .flags = { "--resume", "--discard", "--no-optional" }, .arg = CMD_ARG_RUNBOOK, .min_args = 0,
+	  .max_args = -1, .run = cmd_drill_run },
 	{ .name = "findings", .usage = "findings", .summary = "list the findings with their fix commands",
 	  .min_args = 0, .max_args = 0, .run = cmd_findings_run },
 	{ .name = "log", .usage = "log [N]", .summary = "print the last N events (default 20)",
@@ -66,7 +79,8 @@ static const struct cmd_def table[] = {
 	{ .name = "help", .usage = "help [COMMAND]", .summary = "list the commands, or explain one",
 	  .arg = CMD_ARG_COMMAND, .rest = CMD_ARG_COMMAND, .min_args = 0, .max_args = 2, .key = '?',
 	  .run = cmd_help_run },
-	{ .name = "quit", .usage = "quit", .summary = "leave the console (asks first while operations run)",
+	{ .name = "quit", .usage = "quit",
+	  .summary = "leave the console (asks first while operations run or a drill is not over)",
 	  .min_args = 0, .max_args = 0, .key = 'q', .run = cmd_quit_run },
 };
 
@@ -125,6 +139,10 @@ void cmd_complete_arg(struct console *con, enum cmd_arg kind, char **words, int 
 	case CMD_ARG_FACTORY:
 		for (size_t i = 0; i < cp->nsites; i++)
 			add(ctx, cp->sites[i].factory.name);
+		break;
+	case CMD_ARG_RUNBOOK:
+		if (nwords == 0)
+			cmd_drill_complete(con, add, ctx);
 		break;
 	case CMD_ARG_IR:
 		for (size_t i = 0; i < cp->nsites; i++)

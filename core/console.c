@@ -8,6 +8,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/drill.h"
 #include "core/op.h"
 #include "core/poller.h"
 
@@ -67,8 +68,31 @@ fail:
 	return -1;
 }
 
+/* An unfinished drill stays resumable from its state file (the running
+ * step is detached, not ended); one that ended but has no report yet gets
+ * it now. */
+static void close_drill(struct console *con)
+{
+	struct drill *d = console_drill_release(con);
+	enum drill_status st;
+	bool reported;
+	char err[512];
+
+	if (!d)
+		return;
+	drill_lock(d);
+	st = d->status;
+	reported = d->reported;
+	drill_unlock(d);
+	if ((st == DRILL_FINISHED || st == DRILL_ABORTED) && !reported && !drill_async_busy(d) &&
+	    drill_finish(d, err, sizeof(err)))
+		events_add(con->events, SEV_CRITICAL, "[drill %s] %s", d->rb->name, err);
+	drill_free(d);
+}
+
 void console_close(struct console *con)
 {
+	close_drill(con);
 	for (int i = 0; i < con->nops; i++) {
 		op_wait(con->ops[i], 5000);
 		op_unref(con->ops[i]);
@@ -103,4 +127,38 @@ int console_running_ops(struct console *con)
 		n += op_state(con->ops[i]) == OP_RUNNING;
 	pthread_mutex_unlock(&con->ops_lock);
 	return n;
+}
+
+struct drill *console_drill(struct console *con)
+{
+	struct drill *d;
+
+	pthread_mutex_lock(&con->ops_lock);
+	d = con->drill;
+	pthread_mutex_unlock(&con->ops_lock);
+	return d;
+}
+
+int console_drill_attach(struct console *con, struct drill *d)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&con->ops_lock);
+	if (!con->drill) {
+		con->drill = d;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&con->ops_lock);
+	return rc;
+}
+
+struct drill *console_drill_release(struct console *con)
+{
+	struct drill *d;
+
+	pthread_mutex_lock(&con->ops_lock);
+	d = con->drill;
+	con->drill = NULL;
+	pthread_mutex_unlock(&con->ops_lock);
+	return d;
 }

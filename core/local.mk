@@ -29,6 +29,7 @@ core_libssisdr_core_a_SOURCES = \
 	core/op.c core/op.h \
 	core/cmd.c core/cmd.h core/cmd_impl.h core/cmd_table.c core/cmd_basic.c \
 	core/cmd_failover.c core/cmd_ir.c core/cmd_triggers.c core/cmd_schedules.c core/cmd_fir.c \
+	core/cmd_drill.c \
 	core/exec.c core/exec.h \
 	core/demo.c core/demo.h \
 	core/runbook.c core/runbook.h core/runbook_cond.c \

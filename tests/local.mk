@@ -100,7 +100,8 @@ TUI_TESTS = \
 	tests/tui/test_tui_screen.py \
 	tests/tui/test_tui_readonly.py \
 	tests/tui/test_tui_actions.py \
-	tests/tui/test_tui_latency.py
+	tests/tui/test_tui_latency.py \
+	tests/tui/test_tui_drill.py
 # guided drills, headless, against the simulator
 DRILL_TESTS = tests/drill/test_drill.py
 TESTS += $(SIM_TESTS) $(STATUS_TESTS) $(TUI_TESTS) $(DRILL_TESTS) tests/lint/test_tsql.sh

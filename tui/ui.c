@@ -85,7 +85,9 @@ void ui_request_quit(struct ui *ui)
 
 	if (ui->pending)
 		ui_prompt_cancel_pending(ui, "cancelled");
-	if (ops > 0) {
+	if (ui->ask != UI_ASK_NONE)
+		ui_drill_leave_ask(ui); /* unanswered: it comes back unless we quit, and then it runs again on resume */
+	if (ops > 0 || ui->drill) {
 		ui->last_ops = ops;
 		ui->asking_quit = true;
 	} else {
@@ -213,6 +215,8 @@ static void pane_key(struct ui *ui, int c)
 	const struct cmd_def *def;
 	char name[16];
 
+	if (ui_drill_key(ui, c))
+		return; /* the drill view's keys come first */
 	switch (c) {
 	case ':': case '/': case '\r': case '\n': case KEY_ENTER:
 		ui_prompt_focus(ui, NULL);
@@ -299,7 +303,7 @@ static void handle_key(struct ui *ui, int c)
 			ui_log_scroll(ui, sign * (ui->log.height > 2 ? ui->log.height - 1 : 1));
 		return;
 	}
-	if (ui->overlay == UI_OVERLAY_HELP) {
+	if (ui->overlay == UI_OVERLAY_HELP || ui->overlay == UI_OVERLAY_RESULT) {
 		switch (c) {
 		case 27: case 'q': case '?': case '\r': case '\n': case KEY_ENTER: case 3:
 			if (c == 27) { /* swallow an Alt- sequence's second byte */
@@ -330,7 +334,7 @@ static void handle_key(struct ui *ui, int c)
 			break;
 		}
 	}
-	if (ui->focus == UI_FOCUS_PROMPT || ui->pending)
+	if (ui->focus == UI_FOCUS_PROMPT || ui->pending || ui->ask != UI_ASK_NONE)
 		ui_prompt_key(ui, c);
 	else
 		pane_key(ui, c);
@@ -373,6 +377,8 @@ static void render(struct ui *ui)
 			ui_draw_findings(ui);
 		if (ui->lay.show_triggers)
 			ui_draw_triggers(ui);
+		if (ui->lay.show_drill)
+			ui_draw_drill(ui);
 		ui_draw_log(ui);
 		ui_draw_footer(ui);
 		ui_draw_overlay(ui);
@@ -408,6 +414,7 @@ static void tick(struct ui *ui)
 		ui->last_ops = ops;
 		ui->dirty = true;
 	}
+	ui_drill_tick(ui);
 	if ((long)now != ui->last_second) {
 		ui->last_second = (long)now;
 		ui->dirty = true;
@@ -465,6 +472,7 @@ int ui_run(struct console *con, const struct ui_options *o)
 		return UI_EXIT_NO_TERMINAL;
 	ui->con = con;
 	ui->opt = *o;
+	con->interactive = true; /* drills run here, with someone to answer them */
 	/* Only LC_CTYPE: the poller's threads parse numbers, which LC_NUMERIC
 	 * would change under them. */
 	setlocale(LC_CTYPE, "");
@@ -516,6 +524,7 @@ int ui_run(struct console *con, const struct ui_options *o)
 		   con->read_only ? " (read-only)" : "");
 	if (con->audit_error[0] && !con->read_only)
 		ui_log_add(ui, UI_LOG_UI, SEV_WARNING, "audit log: %s", con->audit_error);
+	ui_drill_startup(ui);
 
 	loop(ui);
 
@@ -531,6 +540,7 @@ int ui_run(struct console *con, const struct ui_options *o)
 	snap_unref(ui->snap);
 	ui_text_free(&ui->help);
 	ui_text_free(&ui->plan);
+	ui_text_free(&ui->result);
 	ui_rows_free(&ui->rows);
 	ui_log_free(ui);
 	free(ui);

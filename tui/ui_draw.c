@@ -18,6 +18,7 @@ static const struct ui_glyphs glyphs_utf8 = {
 	.on = "\u25cf", .off = "\u25cb", .warn = "\u25b2", .crit = "\u2716", .ok = "\u2714",
 	.info = "\u2022", .stale = "\u26a0", .sep = "\u00b7", .up = "\u2191", .down = "\u2193",
 	.ell = "\u2026", .arrow = "\u2192", .lock = "RO", .busy = "\u21bb", .prompt_mark = "\u203a",
+	.skip = "\u21b7",
 };
 
 static const struct ui_glyphs glyphs_ascii = {
@@ -25,6 +26,7 @@ static const struct ui_glyphs glyphs_ascii = {
 	.on = "*", .off = "o", .warn = "!", .crit = "X", .ok = "+",
 	.info = "i", .stale = "!", .sep = "-", .up = "^", .down = "v",
 	.ell = "~", .arrow = "->", .lock = "RO", .busy = "@", .prompt_mark = ">",
+	.skip = ">",
 };
 
 enum { PAIR_GREEN = 1, PAIR_YELLOW, PAIR_RED, PAIR_MAGENTA, PAIR_CYAN, PAIR_BADGE };

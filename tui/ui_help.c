@@ -65,7 +65,7 @@ static void text_line(void *user, enum severity sev, const char *text)
 static bool ui_reserved(int key)
 {
 	switch (key) {
-	case ':': case '/': case '?': case 'q': case 'p': case 'v': case 'j': case 'k':
+	case ':': case '/': case '?': case 'q': case 'p': case 'v': case 'j': case 'k': case 'd':
 	case '\t': case '\r': case '\n': case 12:
 	case KEY_ENTER: case KEY_BTAB: case KEY_PPAGE: case KEY_NPAGE: case KEY_HOME: case KEY_END:
 	case KEY_UP: case KEY_DOWN: case KEY_RESIZE:
@@ -98,6 +98,12 @@ static int hint(struct ui_keyhint *out, int n, int max, const char *key, const c
 	return n + 1;
 }
 
+/* Keys the drill view takes over while it shows. */
+static bool drill_key(const struct ui *ui, int key)
+{
+	return ui_drill_visible(ui) && (key == 'n' || key == 'r' || key == 's' || key == 'a' || key == 'd' || key == 'P');
+}
+
 static int pane_hints(struct ui *ui, struct ui_keyhint *out, int max)
 {
 	size_t nt;
@@ -105,6 +111,8 @@ static int pane_hints(struct ui *ui, struct ui_keyhint *out, int max)
 	bool table_r = false;
 	int n = 0;
 
+	if (ui_drill_visible(ui))
+		n = ui_drill_hints(ui, out, n, max);
 	n = hint(out, n, max, ":", "command", false);
 	n = hint(out, n, max, "?", "help", false);
 	if (ui->con->cfg->npairs > 1)
@@ -113,16 +121,18 @@ static int pane_hints(struct ui *ui, struct ui_keyhint *out, int max)
 	for (size_t i = 0; t && i < nt; i++) {
 		char key[16];
 
-		if (!t[i].key || ui_reserved(t[i].key) || !cmd_available(ui->con, &t[i]))
+		if (!t[i].key || ui_reserved(t[i].key) || !cmd_available(ui->con, &t[i]) || drill_key(ui, t[i].key))
 			continue;
 		table_r |= t[i].key == 'r';
 		ui_key_name(t[i].key, key, sizeof(key));
 		n = hint(out, n, max, key, t[i].name, true);
 	}
-	if (!table_r)
+	if (!table_r && !drill_key(ui, 'r'))
 		n = hint(out, n, max, "r", "refresh", false);
 	if (ui->lay.triggers_hidden)
 		n = hint(out, n, max, "v", ui->view_triggers ? "findings" : "triggers", false);
+	if (!ui_drill_visible(ui))
+		n = ui_drill_hints(ui, out, n, max);
 	n = hint(out, n, max, "PgUp/PgDn", "scroll", false);
 	return n;
 }
@@ -151,9 +161,16 @@ int ui_keyhints(struct ui *ui, struct ui_keyhint *out, int max)
 		n = hint(out, n, max, "y", "quit anyway", false);
 		return hint(out, n, max, "n/Esc", "stay", false);
 	}
-	if (ui->overlay == UI_OVERLAY_HELP) {
+	if (ui->overlay == UI_OVERLAY_HELP || ui->overlay == UI_OVERLAY_RESULT) {
 		n = hint(out, n, max, "Esc/q", "close", false);
 		return hint(out, n, max, "PgUp/PgDn", "scroll", false);
+	}
+	if (ui->ask != UI_ASK_NONE) {
+		bool question = ui->ask == UI_ASK_CONFIRM || ui->ask == UI_ASK_MANUAL;
+
+		n = hint(out, n, max, "Enter", question ? "answer" : "go on", false);
+		n = hint(out, n, max, "Esc/^C", question ? "decline" : "cancel", false);
+		return question ? hint(out, n, max, "PgUp/PgDn", "plan", false) : n;
 	}
 	if (ui->pending) {
 		n = hint(out, n, max, "Enter", "confirm", false);
@@ -200,6 +217,14 @@ void ui_help_open(struct ui *ui, const char *command)
 		ui_text_add(&ui->help, "");
 		ui_text_add(&ui->help, "A mutating command prints its plan and asks you to type its target;");
 		ui_text_add(&ui->help, "Esc, ^C or an empty line cancels. Stale data is marked with its age.");
+		ui_text_add(&ui->help, "");
+		ui_text_add(&ui->help, "While a drill runs (drill RUNBOOK), keys on the drill view:");
+		ui_text_add(&ui->help, "  n          run the current step (again, when it failed)");
+		ui_text_add(&ui->help, "  r          run on until a step fails or the drill ends; P pauses after the step");
+		ui_text_add(&ui->help, "  s          skip the current step (asks for a reason; a running step stops)");
+		ui_text_add(&ui->help, "  a          abort the drill (asks for a reason, then to type abort)");
+		ui_text_add(&ui->help, "  d, Esc     hide the view (d shows it again); the prompt works meanwhile");
+		ui_text_add(&ui->help, "The drill's actions ask for their target at the prompt, manual steps for yes.");
 	}
 	ui->overlay = UI_OVERLAY_HELP;
 	ui->dirty = true;
@@ -221,7 +246,12 @@ void ui_overlay_close(struct ui *ui)
 
 static struct ui_text *overlay_text(struct ui *ui)
 {
-	return ui->overlay == UI_OVERLAY_HELP ? &ui->help : ui->overlay == UI_OVERLAY_PLAN ? &ui->plan : NULL;
+	switch (ui->overlay) {
+	case UI_OVERLAY_HELP: return &ui->help;
+	case UI_OVERLAY_PLAN: return &ui->plan;
+	case UI_OVERLAY_RESULT: return &ui->result;
+	default: return NULL;
+	}
 }
 
 #define OV_WRAP 32
@@ -315,7 +345,9 @@ void ui_draw_overlay(struct ui *ui)
 		ui_row_add(&foot, UI_DIM, "%s more above ", ui->g->up);
 	if (total - t->scroll > inner)
 		ui_row_add(&foot, UI_DIM, "%s more below (PgDn) ", ui->g->down);
-	if (ui->overlay == UI_OVERLAY_PLAN)
+	if (ui->overlay == UI_OVERLAY_PLAN && ui->ask == UI_ASK_MANUAL)
+		ui_row_add(&foot, UI_BOLD, "type yes below when it is done %s Esc: not done", ui->g->sep);
+	else if (ui->overlay == UI_OVERLAY_PLAN)
 		ui_row_add(&foot, UI_BOLD, "type the target below to confirm %s Esc cancels", ui->g->sep);
 	else
 		ui_row_add(&foot, UI_BOLD, "Esc closes");

@@ -10,6 +10,7 @@
 
 #include "core/cmd.h"
 #include "core/console.h"
+#include "core/drill.h"
 #include "core/events.h"
 #include "core/model.h"
 #include "core/snapshot.h"
@@ -42,7 +43,7 @@ enum ui_kind {
 struct ui_glyphs {
 	const char *hl, *vl, *tl, *tr, *bl, *br;
 	const char *on, *off, *warn, *crit, *ok, *info, *stale, *sep, *up, *down, *ell, *arrow,
-		*lock, *busy, *prompt_mark;
+		*lock, *busy, *prompt_mark, *skip;
 };
 
 struct ui_rect {
@@ -52,8 +53,8 @@ struct ui_rect {
 struct ui_layout {
 	bool too_small;
 	int lines, cols;
-	struct ui_rect header, site[2], fog, findings, triggers, events, footer, prompt, body;
-	bool show_findings, show_triggers;
+	struct ui_rect header, site[2], fog, findings, triggers, events, footer, prompt, body, drill;
+	bool show_findings, show_triggers, show_drill;
 	bool triggers_hidden;   /* did not fit: 'v' swaps findings and triggers */
 };
 
@@ -109,7 +110,17 @@ struct ui_log {
 };
 
 enum ui_focus { UI_FOCUS_PROMPT = 0, UI_FOCUS_PANES };
-enum ui_overlay { UI_OVERLAY_NONE = 0, UI_OVERLAY_HELP, UI_OVERLAY_PLAN };
+enum ui_overlay { UI_OVERLAY_NONE = 0, UI_OVERLAY_HELP, UI_OVERLAY_PLAN, UI_OVERLAY_RESULT };
+
+/* What the prompt asks for the drill (instead of a command line). */
+enum ui_ask {
+	UI_ASK_NONE = 0,
+	UI_ASK_CONFIRM,       /* the drill's action: type its target (drill_answer) */
+	UI_ASK_MANUAL,        /* the drill's manual step: yes [comment] (drill_answer) */
+	UI_ASK_SKIP,          /* s: the reason for skipping the current step */
+	UI_ASK_ABORT,         /* a: the reason for aborting the drill */
+	UI_ASK_ABORT_CONFIRM, /* a: type abort */
+};
 
 struct ui {
 	struct console *con;
@@ -135,6 +146,20 @@ struct ui {
 	struct cmd_out out;         /* to the log (and the capture) */
 	bool view_triggers;         /* 'v': triggers instead of findings when both do not fit */
 
+	/* the console's drill (tui/ui_drill.c) */
+	struct drill *drill;        /* as last seen by tick(); NULL: none */
+	bool drill_view;            /* the drill view is shown ('d' and Esc toggle it) */
+	bool drill_finishing;       /* drill_async_finish() was posted */
+	unsigned long drill_sig;    /* what the view showed, to redraw on a change */
+	enum ui_ask ask;
+	int ask_step;
+	enum ui_focus ask_focus;    /* the focus before the question */
+	char ask_prompt[320];
+	char ask_target[128];
+	char ask_reason[256];       /* the abort's reason, until it is confirmed */
+	struct drill_question question; /* scratch for drill_question() */
+	struct ui_text result;      /* the drill's end, in an overlay */
+
 	struct cmd_pending *pending; /* a plan waits for its confirmation */
 	bool asking_quit;            /* "operations still running; quit anyway?" */
 	bool quit;
@@ -142,6 +167,13 @@ struct ui {
 	bool dirty;
 	struct ui_layout lay;
 	struct ui_rows rows;         /* scratch rows for the panes */
+};
+
+/* A footer key: the UI's own or the command table's (.key). */
+struct ui_keyhint {
+	char key[16];
+	char what[48];
+	bool from_table;
 };
 
 /* ui.c */
@@ -227,8 +259,25 @@ void ui_prompt_update(struct ui *ui); /* the prompt text follows the state */
 bool ui_prompt_empty(void);
 void ui_draw_prompt(struct ui *ui);
 void ui_prompt_set_pending(struct ui *ui, struct cmd_pending *p);
+void ui_prompt_clear(struct ui *ui); /* an empty line under the prompt the state wants */
 void ui_prompt_cancel_pending(struct ui *ui, const char *why);
 void ui_history_path(char *out, size_t len);
+
+/* ui_drill.c: the drill's life on the screen */
+void ui_drill_startup(struct ui *ui);     /* unfinished drills: offer to resume */
+void ui_drill_tick(struct ui *ui);        /* new drill, questions, the end; never blocks */
+bool ui_drill_visible(const struct ui *ui);
+bool ui_drill_key(struct ui *ui, int key); /* a key on the panes; true if taken */
+void ui_drill_line(struct ui *ui, const char *line); /* the answer to ui->ask */
+void ui_drill_cancel_ask(struct ui *ui);  /* Esc, ^C, ^D on the question: decline */
+void ui_drill_leave_ask(struct ui *ui);   /* put the question away unanswered */
+int ui_drill_hints(struct ui *ui, struct ui_keyhint *out, int n, int max);
+void ui_drill_fmt(char *buf, size_t len, double secs); /* "4 min 10 s" */
+void ui_drill_flatten(char *out, size_t len, const char *text); /* a runbook's lines as one paragraph */
+
+/* ui_drill_view.c: the drill view and the header's badge */
+void ui_draw_drill(struct ui *ui);
+void ui_drill_badge(struct ui *ui, struct ui_row *row);
 
 /* ui_help.c */
 void ui_text_clear(struct ui_text *t);
@@ -239,12 +288,7 @@ void ui_plan_open(struct ui *ui, const char *title);
 void ui_overlay_close(struct ui *ui);
 void ui_overlay_scroll(struct ui *ui, int rows);
 void ui_draw_overlay(struct ui *ui);
-/* Footer keys: the UI's own and the command table's (.key), those valid now. */
-struct ui_keyhint {
-	char key[16];
-	char what[48];
-	bool from_table;
-};
+/* Footer keys: those valid now. */
 int ui_keyhints(struct ui *ui, struct ui_keyhint *out, int max);
 const struct cmd_def *ui_table_key(struct ui *ui, int key);
 

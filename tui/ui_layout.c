@@ -10,7 +10,11 @@
  *
  * At 80x24 the site panes get their content, the lower area about a dozen
  * rows; findings come first, and when the triggers table does not fit
- * under them in the left column, 'v' swaps which one shows. */
+ * under them in the left column, 'v' swaps which one shows.
+ *
+ * While the drill view shows, the site panes give up some rows and the
+ * lower area is the drill's, with the events under it (below 160 columns;
+ * at 80x24 two lines of them) or beside it (160 columns and more). */
 #include <config.h>
 
 #include "tui/ui_int.h"
@@ -25,6 +29,7 @@ static struct ui_rect rect(int y, int x, int h, int w)
 void ui_layout_compute(struct ui *ui, struct ui_layout *lay, int lines, int cols)
 {
 	int body_h, site_need, site_h, lower_y, lower_h, half, find_need, trig_need;
+	bool drill = ui_drill_visible(ui);
 
 	*lay = (struct ui_layout){ 0 };
 	lay->lines = lines;
@@ -46,8 +51,8 @@ void ui_layout_compute(struct ui *ui, struct ui_layout *lay, int lines, int cols
 	site_h = site_need + 2;
 	/* The site panes may take up to 45% of the body; the lower panes
 	 * keep at least 5 rows. */
-	if (site_h > body_h * 45 / 100)
-		site_h = body_h * 45 / 100;
+	if (site_h > body_h * (drill ? 38 : 45) / 100)
+		site_h = body_h * (drill ? 38 : 45) / 100;
 	if (site_h > body_h - 6)
 		site_h = body_h - 6;
 	if (site_h < 4)
@@ -57,6 +62,22 @@ void ui_layout_compute(struct ui *ui, struct ui_layout *lay, int lines, int cols
 	lay->fog = rect(1 + site_h, 0, 1, cols);
 	lower_y = 2 + site_h;
 	lower_h = lines - 2 - lower_y;
+
+	if (drill) {
+		if (cols >= 160) {
+			int dw = cols * 60 / 100;
+
+			lay->drill = rect(lower_y, 0, lower_h, dw);
+			lay->events = rect(lower_y, dw, lower_h, cols - dw);
+		} else {
+			int eh = lower_h >= 18 ? lower_h / 3 : lower_h >= 10 ? 4 : 0;
+
+			lay->drill = rect(lower_y, 0, lower_h - eh, cols);
+			lay->events = rect(lower_y + lower_h - eh, 0, eh, cols);
+		}
+		lay->show_drill = true;
+		return;
+	}
 
 	if (cols >= 180) {
 		int fw = cols * 32 / 100, tw = cols * 30 / 100;

@@ -303,15 +303,22 @@ void ui_draw_prompt(struct ui *ui)
 	const struct ui_rect *r = &ui->lay.prompt;
 	char prompt[512], before[4096], all[4608];
 	int pw, cursor, offset = 0, avail = r->w - 1, x;
-	bool active = ui->focus == UI_FOCUS_PROMPT || ui->pending;
+	bool asking = ui->pending || ui->ask != UI_ASK_NONE;
+	bool active = ui->focus == UI_FOCUS_PROMPT || asking;
 
 	if (r->w < 2)
 		return;
 	if (ui->asking_quit) {
-		char q[160];
+		char q[320];
 
-		snprintf(q, sizeof(q), "%d operation%s still running. Quit anyway? [y/N] ", ui->last_ops,
-			 ui->last_ops == 1 ? " is" : "s are");
+		if (ui->last_ops > 0)
+			snprintf(q, sizeof(q), "%d operation%s still running. Quit anyway? [y/N] ", ui->last_ops,
+				 ui->last_ops == 1 ? " is" : "s are");
+		else if (ui->drill)
+			snprintf(q, sizeof(q), "Drill %s is not over (drill %s --resume takes it up again). Quit anyway? [y/N] ",
+				 ui->drill->rb->name, ui->drill->rb->name);
+		else
+			snprintf(q, sizeof(q), "Quit anyway? [y/N] ");
 		x = ui_puts(ui, r->y, r->x, avail, UI_WARN, q);
 		move(r->y, r->x + x);
 		curs_set(1);
@@ -331,7 +338,7 @@ void ui_draw_prompt(struct ui *ui)
 	if (cursor > avail - 1)
 		offset = cursor - (avail - 1);
 	if (offset == 0) {
-		x = ui_puts(ui, r->y, r->x, avail, ui->pending ? UI_WARN : UI_KEY, prompt);
+		x = ui_puts(ui, r->y, r->x, avail, asking ? UI_WARN : UI_KEY, prompt);
 		ui_puts(ui, r->y, r->x + x, avail - x, UI_NORMAL, rl_line_buffer ? rl_line_buffer : "");
 	} else {
 		/* Scrolled: drop whole characters from the left until the

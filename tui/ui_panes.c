@@ -124,7 +124,10 @@ void ui_draw_header(struct ui *ui)
 	if (ui->con->cfg->npairs > 1)
 		ui_row_add(&left, UI_HEADER, " [%zu/%zu]", ui_pair_index(ui) + 1, ui->con->cfg->npairs);
 	ui_row_add(&left, UI_HEADER, " %s ", ui->g->sep);
-	ui_row_add(&left, UI_BADGE, " %s ", ui->con->read_only ? "READ-ONLY" : "OPERATE");
+	if (ui->drill)
+		ui_drill_badge(ui, &left);
+	else
+		ui_row_add(&left, UI_BADGE, " %s ", ui->con->read_only ? "READ-ONLY" : "OPERATE");
 	ui_row_add(&left, UI_HEADER, " %s ", ui->g->sep);
 	if (!ui->snap) {
 		ui_row_add(&left, UI_HEADER, "waiting for the first poll%s", ui->g->ell);

@@ -15,7 +15,9 @@
  *
  * A mutating command's plan waits for its confirmation here: the prompt
  * becomes cmd_pending_prompt() and the next line goes to cmd_confirm();
- * Esc, ^C or an empty line cancel it. */
+ * Esc, ^C or an empty line cancel it. A drill's questions (ui->ask: an
+ * action's target, a manual step's yes, a skip's or an abort's reason)
+ * take the prompt the same way; their lines go to ui_drill_line(). */
 #include <config.h>
 
 #include <curses.h>
@@ -165,7 +167,7 @@ static char **complete(const char *text, int start, int end)
 	int n = 0, cap = 0;
 
 	rl_attempted_completion_over = 1; /* never fall back to file names */
-	if (!g_ui || g_ui->pending)
+	if (!g_ui || g_ui->pending || g_ui->ask != UI_ASK_NONE)
 		return NULL;
 	cands = cmd_complete(g_ui->con, rl_line_buffer, (size_t)end);
 	if (!cands)
@@ -310,13 +312,17 @@ static void on_line(char *line)
 	}
 	ui->dirty = true;
 	if (!line) { /* ^D on an empty line */
-		if (ui->pending)
+		if (ui->ask != UI_ASK_NONE)
+			ui_drill_cancel_ask(ui);
+		else if (ui->pending)
 			ui_prompt_cancel_pending(ui, "cancelled");
 		else
 			ui_request_quit(ui);
 		return;
 	}
-	if (ui->pending) {
+	if (ui->ask != UI_ASK_NONE) {
+		ui_drill_line(ui, trim(line)); /* a drill's question, a skip's or an abort's reason */
+	} else if (ui->pending) {
 		confirm_line(ui, trim(line));
 	} else {
 		char *l = trim(line);
@@ -392,7 +398,9 @@ void ui_prompt_free(struct ui *ui)
 
 void ui_prompt_update(struct ui *ui)
 {
-	const char *want = ui->pending ? cmd_pending_prompt(ui->pending) : UI_MAIN_PROMPT;
+	const char *want = ui->ask != UI_ASK_NONE ? ui->ask_prompt
+			   : ui->pending	   ? cmd_pending_prompt(ui->pending)
+						   : UI_MAIN_PROMPT;
 
 	if (!want || !*want)
 		want = "confirm: ";
@@ -410,6 +418,12 @@ static void clear_line(void)
 	rl_point = rl_end = rl_mark = 0;
 	using_history();
 	rl_set_prompt(cur_prompt);
+}
+
+void ui_prompt_clear(struct ui *ui)
+{
+	clear_line();
+	ui_prompt_update(ui);
 }
 
 void ui_prompt_set_pending(struct ui *ui, struct cmd_pending *p)
@@ -451,6 +465,11 @@ bool ui_prompt_empty(void)
 
 void ui_prompt_ctrl_c(struct ui *ui)
 {
+	if (ui->ask != UI_ASK_NONE) {
+		clear_line();
+		ui_drill_cancel_ask(ui);
+		return;
+	}
 	if (ui->pending) {
 		ui_prompt_cancel_pending(ui, "cancelled");
 		return;
@@ -463,6 +482,11 @@ void ui_prompt_escape(struct ui *ui)
 {
 	if (RL_ISSTATE(RL_STATE_ISEARCH | RL_STATE_NSEARCH)) {
 		feed("\033", 1); /* ends the search, keeps the line */
+		return;
+	}
+	if (ui->ask != UI_ASK_NONE) {
+		clear_line();
+		ui_drill_cancel_ask(ui);
 		return;
 	}
 	if (ui->pending) {
@@ -527,7 +551,7 @@ void ui_prompt_key(struct ui *ui, int key)
 		ui_prompt_ctrl_c(ui);
 		return;
 	}
-	if (key == '?' && rl_end == 0 && !ui->pending) {
+	if (key == '?' && rl_end == 0 && !ui->pending && ui->ask == UI_ASK_NONE) {
 		ui_help_open(ui, NULL);
 		return;
 	}
