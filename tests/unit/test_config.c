@@ -283,6 +283,42 @@ static void test_valid_file(void **state)
 	config_free(&cfg); /* twice is harmless */
 }
 
+/* A file saved with CRLF line ends (edited on Windows) reads the same. */
+static void test_crlf_line_ends(void **state)
+{
+	struct ssisdr_config cfg;
+	char err[1024] = "", *text, *crlf, *o;
+	FILE *f = fopen(FIXTURES "/valid.conf", "rb");
+	long len;
+
+	(void)state;
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)len + 1);
+	crlf = calloc(2, (size_t)len + 1);
+	assert_non_null(text);
+	assert_non_null(crlf);
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	o = crlf;
+	for (const char *c = text; *c; c++) {
+		if (*c == '\n')
+			*o++ = '\r';
+		*o++ = *c;
+	}
+	setenv("SSISDR_TEST_SQL_PASSWORD", "sql-password-value", 1);
+	if (config_load_string(crlf, FIXTURES "/valid.conf", &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	check_valid_console_azure(&cfg);
+	check_valid_prod(config_pair_by_name(&cfg, "prod"));
+	check_valid_mi(config_pair_by_name(&cfg, "mi"));
+	config_free(&cfg);
+	free(text);
+	free(crlf);
+}
+
 static void test_defaults_and_env_fallbacks(void **state)
 {
 	struct ssisdr_config cfg;
@@ -1020,6 +1056,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_valid_file, reset_env),
+		cmocka_unit_test_setup(test_crlf_line_ends, reset_env),
 		cmocka_unit_test_setup(test_defaults_and_env_fallbacks, reset_env),
 		cmocka_unit_test_setup(test_env_fallback_missing, reset_env),
 		cmocka_unit_test_setup(test_other_auth_modes, reset_env),
