@@ -57,7 +57,8 @@ def colour_escapes(text, defaults_too=False):
 
 def overlay(text, title):
     """The text inside the box whose top border starts with "┌ TITLE" (or
-    "+ TITLE"), one string per row, borders removed."""
+    "+ TITLE"), one string per row, borders removed; None until the box is
+    whole (a capture can catch a frame half drawn, as under the sanitizers)."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         for corner in ("\u250c ", "+ "):
@@ -70,7 +71,7 @@ def overlay(text, title):
                 if body[col:col + 1] in ("\u2514", "+"):
                     return rows
                 rows.append(body[col + 1:end if end > 0 else None])
-            return rows
+            return None
     return None
 
 
