@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,8 +181,14 @@ int main(int argc, char **argv)
 	struct demo demo = { 0 };
 	const char *command;
 	char err[1024];
-	int rc = parse_options(argc, argv, &o);
+	int rc;
 
+	/* Before any thread starts: setlocale() is not thread-safe, and the
+	 * poller's threads use the locale (json-c on every parse). Only
+	 * LC_CTYPE, for wide characters on the screen: LC_NUMERIC would change
+	 * how those threads parse numbers. */
+	setlocale(LC_CTYPE, "");
+	rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);

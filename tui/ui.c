@@ -11,7 +11,6 @@
 
 #include <curses.h>
 #include <langinfo.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -473,10 +472,7 @@ int ui_run(struct console *con, const struct ui_options *o)
 	ui->con = con;
 	ui->opt = *o;
 	con->interactive = true; /* drills run here, with someone to answer them */
-	/* Only LC_CTYPE: the poller's threads parse numbers, which LC_NUMERIC
-	 * would change under them. */
-	setlocale(LC_CTYPE, "");
-	cs = nl_langinfo(CODESET);
+	cs = nl_langinfo(CODESET); /* LC_CTYPE was set at the start of main() */
 	ui->utf8 = !o->ascii && cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 	if (ui_log_init(ui)) {
 		free(ui);
