@@ -132,6 +132,13 @@ void drill_failover_done(struct drill *d, int i, enum drill_step_state state, co
 		drill_unlock(d);
 		return;
 	}
+	if (d->t0 <= 0 && state == DRILL_STEP_FAILED) {
+		/* declined, refused or not started: nothing was failed over */
+		d->data_loss = -1;
+		snprintf(d->data_loss_basis, sizeof(d->data_loss_basis), "the failover was not started: %s", why);
+		drill_unlock(d);
+		return;
+	}
 	if (d->t0 <= 0)
 		d->t0 = st->ended > 0 ? st->ended : drill_now();
 	if (state == DRILL_STEP_FAILED) {
@@ -197,6 +204,7 @@ enum drill_step_state drill_run_action(struct drill *d, int i, const struct dril
 	char typed[128] = "";
 	enum cmd_result r;
 	struct op *op = NULL;
+	bool target_ok, clock_started = false;
 
 	if (d->con->pair != d->pair) {
 		drill_set_result(d, i, "the console now shows pair %s; the drill runs on %s: switch back (pair %s)",
@@ -237,19 +245,32 @@ enum drill_step_state drill_run_action(struct drill *d, int i, const struct dril
 		cmd_pending_free(pd);
 		return DRILL_STEP_SKIPPED;
 	}
-	if (rs->failover) {
+	/* The RTO clock starts when the failover does: with the right target
+	 * typed, as the operation starts; a declined or refused plan starts
+	 * nothing. cmd_confirm() frees pd, so the target is compared first. */
+	target_ok = !strcmp(typed, cmd_pending_plan(pd)->target);
+	if (rs->failover && target_ok) {
 		drill_lock(d);
-		if (d->t0 <= 0)
+		if (d->t0 <= 0) {
 			d->t0 = drill_now();
+			clock_started = true;
+		}
 		drill_unlock(d);
 		drill_save(d);
 	}
-	drill_evidence(d, i, "confirmed by %s (typed %s)", d->operator_name, typed);
 	r = cmd_confirm(pd, typed, &op);
 	if (r != CMD_STARTED || !op) {
+		if (clock_started) {
+			drill_lock(d);
+			d->t0 = 0;
+			drill_unlock(d);
+		}
+		if (!target_ok)
+			drill_evidence(d, i, "typed %s, which is not the target: not confirmed", typed);
 		drill_set_result(d, i, "%s", a.last[0] ? a.last : "the operation did not start");
 		return DRILL_STEP_FAILED;
 	}
+	drill_evidence(d, i, "confirmed by %s (typed %s)", d->operator_name, typed);
 	return wait_op(d, i, op);
 }
 

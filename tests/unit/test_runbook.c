@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/drill.h"
+#include "core/drill_impl.h"
 #include "core/model.h"
 #include "core/runbook.h"
 #include "core/snapshot.h"
@@ -564,6 +565,32 @@ static void test_cond_agent(void **state)
 	expect(w, "site-fresh westus", true, ", msdb all fresh");
 }
 
+/* The RTO clock starts only when the failover does: a declined (or
+ * refused) failover step leaves it unstarted, while one that started and
+ * then failed keeps its start. */
+static void test_rto_clock_only_for_a_started_failover(void **state)
+{
+	struct drill *d = calloc(1, sizeof(*d));
+
+	(void)state;
+	assert_non_null(d);
+	pthread_mutex_init(&d->lock, NULL);
+	snprintf(d->steps[0].command, sizeof(d->steps[0].command), "failover");
+	d->lag_at_failover = 0;
+	d->steps[0].ended = 1000;
+	drill_failover_done(d, 0, DRILL_STEP_FAILED, "not confirmed: the operator declined the plan");
+	assert_true(d->t0 <= 0);
+	assert_true(d->data_loss < 0);
+	assert_non_null(strstr(d->data_loss_basis, "not started"));
+
+	d->t0 = 990; /* confirmed: the operation started, then failed */
+	drill_failover_done(d, 0, DRILL_STEP_FAILED, "OperationTimedOut");
+	assert_true(d->t0 == 990);
+	assert_non_null(strstr(d->data_loss_basis, "did not complete"));
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +607,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cond_findings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cond_triggers_and_pipelines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cond_agent, setup, teardown),
+		cmocka_unit_test(test_rto_clock_only_for_a_started_failover),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
