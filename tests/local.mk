@@ -121,7 +121,7 @@ FUZZ_DRIVER = tests/fuzz/driver.c
 FUZZ_LINK = $(AM_LDFLAGS)
 TESTS += $(FUZZ_PROGS)
 endif
-FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) -DFUZZ_STRICT_UTF8 -DFUZZ_CORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus"'
+FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) -DFUZZ_STRICT_UTF8 -DFUZZ_TOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_fuzz_fuzz_arm_SOURCES = tests/fuzz/fuzz_arm.c tests/fuzz/fuzz.h $(FUZZ_DRIVER)
 tests_fuzz_fuzz_arm_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 tests_fuzz_fuzz_arm_LDFLAGS = $(FUZZ_LINK)
@@ -135,7 +135,7 @@ tests_fuzz_fuzz_runbook_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 tests_fuzz_fuzz_runbook_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_runbook_LDADD = $(CORE_LIBS)
 tests_fuzz_fuzz_sql_catalog_SOURCES = tests/fuzz/fuzz_sql_catalog.c tests/fuzz/fuzz.h $(FUZZ_DRIVER)
-tests_fuzz_fuzz_sql_catalog_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_sql_catalog_CFLAGS = $(FUZZ_TARGET_CFLAGS) -DFUZZ_SEED_DIR='"assets/sql"'
 tests_fuzz_fuzz_sql_catalog_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_sql_catalog_LDADD = $(CORE_LIBS)
 CLEANFILES += crash-fuzz_*

@@ -6,8 +6,9 @@
  *
  * CORPUS is a directory (every regular file in it, in name order, except
  * dot files) or a single file, which is then run once (to replay a saved
- * crash). Without it: $SSISDR_TOP_SRCDIR/tests/fuzz/corpus/NAME, else
- * FUZZ_CORPUS_DIR/NAME (a path compiled in), which is how make check runs
+ * crash). Without it: TOP/tests/fuzz/corpus/NAME, or TOP/FUZZ_SEED_DIR when
+ * the target is compiled with one, where TOP is $SSISDR_TOP_SRCDIR, else
+ * FUZZ_TOP_SRCDIR (compiled in); that is how make check runs
  * it. ITERATIONS defaults to $FUZZ_ITERATIONS, else the target's own
  * fuzz_iterations; SEED to $FUZZ_SEED, else 1. The same corpus, count and
  * seed always produce the same inputs.
@@ -52,8 +53,8 @@ const char *__ubsan_default_options(void)
 }
 #endif
 
-#ifndef FUZZ_CORPUS_DIR
-#define FUZZ_CORPUS_DIR "tests/fuzz/corpus"
+#ifndef FUZZ_TOP_SRCDIR
+#define FUZZ_TOP_SRCDIR "."
 #endif
 #define DEFAULT_TIMEOUT 10
 #define FUZZ_MAX_FILE (1u << 20)  /* corpus files larger than this are cut */
@@ -670,14 +671,17 @@ int main(int argc, char **argv)
 	} else {
 		const char *top = getenv("SSISDR_TOP_SRCDIR"), *name = fuzz_target_name;
 
+		if (!top || !*top)
+			top = FUZZ_TOP_SRCDIR;
 		if (strncmp(name, "fuzz_", 5) == 0)
 			name += 5;
-		if (top && *top)
-			snprintf(default_corpus, sizeof default_corpus, "%s/tests/fuzz/corpus/%s",
-				 top, name);
-		else
-			snprintf(default_corpus, sizeof default_corpus, "%s/%s", FUZZ_CORPUS_DIR,
-				 name);
+#ifdef FUZZ_SEED_DIR
+		/* a target whose seeds are project files reads them where they are */
+		(void)name;
+		snprintf(default_corpus, sizeof default_corpus, "%s/%s", top, FUZZ_SEED_DIR);
+#else
+		snprintf(default_corpus, sizeof default_corpus, "%s/tests/fuzz/corpus/%s", top, name);
+#endif
 		corpus_path = default_corpus;
 	}
 	iterations = argc > 2 ? arg_ulong("ITERATIONS", argv[2])

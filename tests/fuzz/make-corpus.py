@@ -162,4 +162,4 @@ arm()
 copy("config", "assets/ssisdr.conf.example")
 copy("config", "tests/fixtures/config/*.conf", "fixture-")
 copy("runbook", "assets/runbooks/*.runbook")
-copy("sql_catalog", "assets/sql/*.sql")
+# fuzz_sql_catalog seeds from assets/sql/ itself (FUZZ_SEED_DIR): no copy to drift
